@@ -1,0 +1,204 @@
+/// What one training step measured.
+public struct StepResult: Sendable {
+    /// Softmax cross-entropy of the batch (mean), for both methods, for comparison.
+    public var loss: Double
+    /// Mean over samples of the summed initial reward (LFP; 0 for the gradient baseline).
+    public var reward: Double
+    /// Correctly classified samples of the batch (from the training forward pass).
+    public var correct: Int
+    /// Samples in the batch.
+    public var count: Int
+}
+
+/// What one epoch measured.
+public struct EpochSummary: Sendable {
+    /// 1-based epoch number.
+    public var epoch: Int
+    /// Steps taken so far in the whole run.
+    public var step: Int
+    /// Mean training loss over the epoch's batches.
+    public var trainLoss: Double
+    /// Mean reward per sample over the epoch (LFP).
+    public var trainReward: Double
+    /// Accuracy on the training batches as they were seen.
+    public var trainAccuracy: Double
+    /// Whether the epoch stopped early because a stop was requested.
+    public var interrupted: Bool
+}
+
+/// Accuracy and loss of a model on a dataset.
+public struct Evaluation: Sendable {
+    /// Fraction classified correctly.
+    public var accuracy: Double
+    /// Mean softmax cross-entropy.
+    public var loss: Double
+
+    /// An evaluation result.
+    public init(accuracy: Double, loss: Double) {
+        self.accuracy = accuracy
+        self.loss = loss
+    }
+}
+
+/// Trains a model with LFP or with its gradient baseline, one shuffled mini-batch at a time.
+/// Given the same seed, data and OpenBLAS thread count, a run is bit-for-bit reproducible,
+/// including across a checkpoint and resume.
+public final class Trainer {
+    /// The network being trained.
+    public let model: Layer
+    /// The training settings.
+    public let configuration: TrainingConfiguration
+    /// The objective LFP propagates.
+    public let reward: Reward
+    /// The objective the gradient baseline descends.
+    public let loss: Loss
+    /// The propagator (its rules follow the method).
+    public let propagator: Propagator
+    /// Generator for shuffling; part of the checkpoint.
+    public private(set) var rng: SeededGenerator
+    /// Steps taken so far.
+    public private(set) var step = 0
+    /// Epochs completed so far.
+    public private(set) var epoch = 0
+    /// Asked between steps; returning true ends the epoch early (signal handling).
+    public var stopRequested: () -> Bool = { false }
+    /// Called after every step with (steps done this epoch, steps in this epoch).
+    public var onStep: (Int, Int) -> Void = { _, _ in }
+
+    private let parameters: [Parameter]
+    private var batch = Tensor(shape: [0])
+    private var batchLabels: [Int] = []
+    private var lossGradient = Tensor(shape: [0])
+    private let reportLoss = SoftmaxCrossEntropy()
+
+    /// A trainer for `model`; the shuffling stream derives from the configuration's seed.
+    public init(model: Layer, configuration: TrainingConfiguration, reward: Reward,
+                loss: Loss = SoftmaxCrossEntropy()) {
+        self.model = model
+        self.configuration = configuration
+        self.reward = reward
+        self.loss = loss
+        self.propagator = Propagator(rules: configuration.rules)
+        self.parameters = model.allParameters
+        self.rng = SeededGenerator(seed: configuration.seed &+ 0x5EED)
+    }
+
+    /// Total steps of the run for a training set of `count` samples.
+    public func totalSteps(trainingCount count: Int) -> Int {
+        configuration.epochs * ((count + configuration.batchSize - 1) / configuration.batchSize)
+    }
+
+    /// One update from `input` with class `labels`. The reported loss is the softmax
+    /// cross-entropy for LFP (for comparison) and the trained loss for the gradient baseline.
+    public func trainStep(input: Tensor, labels: [Int], learningRate: Float) throws -> StepResult {
+        let outputs = model.forward(input, mode: .train)
+        let correct = Self.correctCount(outputs, labels)
+        switch configuration.method {
+        case .lfp:
+            let lossValue = reportLoss.evaluate(outputs: outputs, labels: labels, gradient: &lossGradient)
+            let r = try reward(outputs: outputs, targets: .classes(labels))
+            guard r.shape == outputs.shape else {
+                throw RewardError.shapeMismatch(reward: reward.info.id,
+                                                detail: "returned \(r.shape) for outputs \(outputs.shape)")
+            }
+            try reward.checkFinite(r)
+            propagator.propagate(r, through: model, input: input)
+            for p in parameters { p.computeFeedback() }
+            configuration.optimizer.step(parameters, direction: .feedback, learningRate: learningRate)
+            return StepResult(loss: lossValue, reward: r.sum() / Double(max(labels.count, 1)),
+                              correct: correct, count: labels.count)
+        case .gradient:
+            let lossValue = loss.evaluate(outputs: outputs, labels: labels, gradient: &lossGradient)
+            propagator.propagate(lossGradient, through: model, input: input)
+            configuration.optimizer.step(parameters, direction: .gradient, learningRate: learningRate)
+            return StepResult(loss: lossValue, reward: 0, correct: correct, count: labels.count)
+        }
+    }
+
+    /// One pass over `data` in shuffled mini-batches.
+    public func trainEpoch(on data: Dataset) throws -> EpochSummary {
+        let order = BatchOrder(count: data.count, batchSize: configuration.batchSize, shuffle: true, rng: &rng)
+        let total = totalSteps(trainingCount: data.count)
+        var lossSum = 0.0, rewardSum = 0.0, correct = 0, seen = 0, batches = 0
+        var interrupted = false
+        for (index, indices) in order.batches.enumerated() {
+            if stopRequested() {
+                interrupted = true
+                break
+            }
+            data.gather(indices, into: &batch, labels: &batchLabels)
+            let rate = configuration.schedule.rate(peak: configuration.learningRate, step: step, totalSteps: total)
+            let result = try trainStep(input: batch, labels: batchLabels, learningRate: rate)
+            step += 1
+            batches += 1
+            lossSum += result.loss
+            rewardSum += result.reward * Double(result.count)
+            correct += result.correct
+            seen += result.count
+            onStep(index + 1, order.batches.count)
+        }
+        if !interrupted { epoch += 1 }
+        return EpochSummary(epoch: epoch, step: step, trainLoss: lossSum / Double(max(batches, 1)),
+                            trainReward: rewardSum / Double(max(seen, 1)),
+                            trainAccuracy: Double(correct) / Double(max(seen, 1)), interrupted: interrupted)
+    }
+
+    /// Accuracy and loss of the model on `data`, in evaluation mode.
+    public func evaluate(_ data: Dataset, batchSize: Int = 1000) -> Evaluation {
+        var correct = 0, lossSum = 0.0
+        var input = Tensor(shape: [0]), labels: [Int] = [], scratch = Tensor(shape: [0])
+        var start = 0
+        let all = Array(0..<data.count)
+        while start < data.count {
+            let end = min(start + batchSize, data.count)
+            data.gather(all[start..<end], into: &input, labels: &labels)
+            let outputs = model.forward(input, mode: .eval)
+            lossSum += reportLoss.evaluate(outputs: outputs, labels: labels, gradient: &scratch) * Double(end - start)
+            correct += Self.correctCount(outputs, labels)
+            start = end
+        }
+        return Evaluation(accuracy: Double(correct) / Double(max(data.count, 1)),
+                          loss: lossSum / Double(max(data.count, 1)))
+    }
+
+    static func correctCount(_ outputs: Tensor, _ labels: [Int]) -> Int {
+        zip(outputs.argmaxRows(), labels).reduce(0) { $0 + ($1.0 == $1.1 ? 1 : 0) }
+    }
+
+    /// Everything needed to continue this run later exactly where it stands.
+    public func checkpoint() -> TrainingCheckpoint {
+        TrainingCheckpoint(model: ModelSnapshot(of: model),
+                           velocities: Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, $0.velocity) }),
+                           rng: rng, step: step, epoch: epoch, configuration: configuration)
+    }
+
+    /// Continues from `checkpoint` with the model, optimizer state and shuffling stream it holds.
+    public convenience init(resuming checkpoint: TrainingCheckpoint, reward: Reward,
+                            loss: Loss = SoftmaxCrossEntropy()) throws {
+        let model = try checkpoint.model.restore()
+        self.init(model: model, configuration: checkpoint.configuration, reward: reward, loss: loss)
+        for p in model.allParameters {
+            if let v = checkpoint.velocities[p.name], v.shape == p.value.shape { p.velocity = v }
+        }
+        rng = checkpoint.rng
+        step = checkpoint.step
+        epoch = checkpoint.epoch
+    }
+}
+
+/// A training run frozen between epochs: model, optimizer momentum, shuffling state, counters
+/// and configuration. Codable, so it can be stored as JSON in the run log.
+public struct TrainingCheckpoint: Codable, Sendable, Equatable {
+    /// Architecture and weights.
+    public var model: ModelSnapshot
+    /// Momentum buffers by parameter name.
+    public var velocities: [String: Tensor]
+    /// Shuffling generator state.
+    public var rng: SeededGenerator
+    /// Steps taken.
+    public var step: Int
+    /// Epochs completed.
+    public var epoch: Int
+    /// The run's settings.
+    public var configuration: TrainingConfiguration
+}

@@ -1,0 +1,51 @@
+import LFP
+
+/// The paper's settings for each dataset the CLI knows, so that a bare `lfp train --dataset X`
+/// trains the way the paper did (Appendix A.6.1 for the toy sets).
+struct DatasetPreset {
+    let name: String
+    let model: String
+    let epochs: Int
+    let batchSize: Int
+    let momentum: Float
+    let lfpLearningRate: Float
+    let gradientLearningRate: Float
+    /// Whether the data comes from files (`--data-dir`).
+    let needsFiles: Bool
+
+    static let all: [DatasetPreset] = [
+        DatasetPreset(name: "blobs", model: "mlp:32,16", epochs: 10, batchSize: 128, momentum: 0.95,
+                      lfpLearningRate: 0.001, gradientLearningRate: 0.1, needsFiles: false),
+        DatasetPreset(name: "circles", model: "mlp:32,16", epochs: 10, batchSize: 128, momentum: 0.95,
+                      lfpLearningRate: 0.001, gradientLearningRate: 0.1, needsFiles: false),
+        DatasetPreset(name: "swirl", model: "mlp:32,16", epochs: 15, batchSize: 128, momentum: 0.95,
+                      lfpLearningRate: 0.001, gradientLearningRate: 0.1, needsFiles: false),
+        DatasetPreset(name: "mnist", model: "mlp:1000,1000", epochs: 1, batchSize: 128, momentum: 0.9,
+                      lfpLearningRate: 0.0005, gradientLearningRate: 0.05, needsFiles: true),
+        DatasetPreset(name: "fashion-mnist", model: "mlp:1000,1000", epochs: 1, batchSize: 128, momentum: 0.9,
+                      lfpLearningRate: 0.0005, gradientLearningRate: 0.05, needsFiles: true),
+    ]
+
+    static func named(_ name: String) -> DatasetPreset? { all.first { $0.name == name } }
+
+    /// Loads the dataset: toy sets from `seed`, file sets from `dataDirectory`.
+    func load(dataDirectory: String?, seed: UInt64) throws -> DataSplit {
+        if needsFiles {
+            guard let dataDirectory else {
+                throw CLIError.usage("--dataset \(name) needs --data-dir DIR (a folder with the IDX files)")
+            }
+            do {
+                return try MNISTLoader.load(directory: dataDirectory, name: name)
+            } catch let error as DataError {
+                switch error {
+                case .missing: throw CLIError.noInput(error.description)
+                case .malformed: throw CLIError.data(error.description)
+                }
+            }
+        }
+        guard let split = ToyData.named(name, seed: seed) else {
+            throw CLIError.usage("unknown dataset '\(name)'")
+        }
+        return split
+    }
+}
