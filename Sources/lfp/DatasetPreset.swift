@@ -10,20 +10,23 @@ struct DatasetPreset {
     let momentum: Float
     let lfpLearningRate: Float
     let gradientLearningRate: Float
+    /// Learning-rate schedule: one-cycle on the toy sets, where a constant rate keeps LFP
+    /// oscillating at the end of training (the paper uses one-cycle for its larger runs, A.6.2).
+    let schedule: String
     /// Whether the data comes from files (`--data-dir`).
     let needsFiles: Bool
 
     static let all: [DatasetPreset] = [
         DatasetPreset(name: "blobs", model: "mlp:32,16", epochs: 10, batchSize: 128, momentum: 0.95,
-                      lfpLearningRate: 0.001, gradientLearningRate: 0.1, needsFiles: false),
+                      lfpLearningRate: 0.001, gradientLearningRate: 0.1, schedule: "one-cycle", needsFiles: false),
         DatasetPreset(name: "circles", model: "mlp:32,16", epochs: 10, batchSize: 128, momentum: 0.95,
-                      lfpLearningRate: 0.001, gradientLearningRate: 0.1, needsFiles: false),
+                      lfpLearningRate: 0.001, gradientLearningRate: 0.1, schedule: "one-cycle", needsFiles: false),
         DatasetPreset(name: "swirl", model: "mlp:32,16", epochs: 15, batchSize: 128, momentum: 0.95,
-                      lfpLearningRate: 0.001, gradientLearningRate: 0.1, needsFiles: false),
+                      lfpLearningRate: 0.001, gradientLearningRate: 0.1, schedule: "one-cycle", needsFiles: false),
         DatasetPreset(name: "mnist", model: "mlp:1000,1000", epochs: 1, batchSize: 128, momentum: 0.9,
-                      lfpLearningRate: 0.0005, gradientLearningRate: 0.05, needsFiles: true),
+                      lfpLearningRate: 0.0005, gradientLearningRate: 0.05, schedule: "constant", needsFiles: true),
         DatasetPreset(name: "fashion-mnist", model: "mlp:1000,1000", epochs: 1, batchSize: 128, momentum: 0.9,
-                      lfpLearningRate: 0.0005, gradientLearningRate: 0.05, needsFiles: true),
+                      lfpLearningRate: 0.0005, gradientLearningRate: 0.05, schedule: "constant", needsFiles: true),
     ]
 
     static func named(_ name: String) -> DatasetPreset? { all.first { $0.name == name } }

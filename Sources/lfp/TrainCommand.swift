@@ -29,7 +29,7 @@ enum TrainCommand {
       --lr RATE             (peak) learning rate (default: the dataset's, per method)
       --momentum M          SGD momentum (dataset default, 0.95 for toy sets)
       --weight-decay W      L2 weight decay (0)
-      --schedule NAME       constant (default) or one-cycle
+      --schedule NAME       constant or one-cycle (dataset default: one-cycle on toy sets)
       --clip-norm N         clip the global norm of the update direction to N
       --adaptive-clip L     adaptive clipping (Brock et al. 2021) with factor L
       --batch-size N        samples per step (128)

@@ -66,7 +66,7 @@ struct TrainSettings: Codable, Equatable {
         batchSize = try given.int("batch-size", min: 1) ?? preset.batchSize
         epochs = try given.int("epochs", min: 1) ?? preset.epochs
         seed = UInt64(try given.int("seed", min: 0) ?? 1)
-        schedule = try given.choice("schedule", from: ["constant", "one-cycle"]) ?? "constant"
+        schedule = try given.choice("schedule", from: ["constant", "one-cycle"]) ?? preset.schedule
         clipNorm = try given.double("clip-norm", min: 0).map(Float.init)
         adaptiveClip = try given.double("adaptive-clip", min: 0).map(Float.init)
         dropout = Float(try given.double("dropout", min: 0) ?? 0)

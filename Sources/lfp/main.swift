@@ -9,6 +9,7 @@ struct Subcommand {
 
 let subcommands: [Subcommand] = [
     Subcommand(name: "train", summary: "train a model with LFP or the gradient baseline", run: TrainCommand.run),
+    Subcommand(name: "bench", summary: "time LFP and gradient steps against bare sgemm", run: BenchCommand.run),
 ]
 
 let toolUsage = """

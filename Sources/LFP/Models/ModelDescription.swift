@@ -39,6 +39,13 @@ public struct ModelDescription: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// A plain MLP with the given hidden widths.
+    public init(hiddenWidths: [Int]) {
+        family = .mlp
+        hidden = hiddenWidths
+        blocks = 0
+    }
+
     public var description: String {
         switch family {
         case .mlp: return "mlp:" + hidden.map(String.init).joined(separator: ",")

@@ -33,13 +33,23 @@ public struct SGD: Sendable, Codable, Equatable {
         self.clipping = clipping
     }
 
-    /// Updates `parameters` with step size `learningRate`, following `grad` (gradient) or
-    /// `feedback` (LFP, ascended). Returns the global L2 norm of the direction before clipping.
+    /// Updates `parameters` with step size `learningRate`. With `.gradient` it descends each
+    /// parameter's `grad`; with `.feedback` it first sets `feedback = |value| ⊙ grad` (Eq. 7, the
+    /// parameter side of the ε-rule) and ascends it — fused into the update loop when no clipping
+    /// needs the whole direction first. Returns the global L2 norm of the direction before
+    /// clipping when clipping is on, else nil.
     @discardableResult
-    public func step(_ parameters: [Parameter], direction: UpdateDirection, learningRate: Float) -> Double {
-        let sign: Float = direction == .gradient ? 1 : -1
+    public func step(_ parameters: [Parameter], direction: UpdateDirection, learningRate: Float) -> Double? {
+        guard let clipping else {
+            for p in parameters {
+                update(p, source: direction == .gradient ? .gradient : .feedback, scale: 1, rowScales: nil,
+                       learningRate: learningRate)
+            }
+            return nil
+        }
         var squared = 0.0
         for p in parameters {
+            if direction == .feedback { p.computeFeedback() }
             squared += direction == .gradient ? p.grad.squaredNorm() : p.feedback.squaredNorm()
         }
         let norm = squared.squareRoot()
@@ -48,32 +58,66 @@ public struct SGD: Sendable, Codable, Equatable {
             globalScale = Float(min(1, Double(maxNorm) / (norm + 1e-6)))
         }
         for p in parameters {
-            let rowLength = p.value.shape.count > 1 ? p.value.columns : p.value.count
-            let rowScales = adaptiveScales(p, direction: direction, rowLength: rowLength)
-            let mu = momentum, wd = weightDecay
-            let source = direction == .gradient ? p.grad : p.feedback
-            p.value.scalars.withUnsafeMutableBufferPointer { w in
-                source.scalars.withUnsafeBufferPointer { g in
+            update(p, source: direction == .gradient ? .gradient : .precomputedFeedback, scale: globalScale,
+                   rowScales: adaptiveScales(p, direction: direction), learningRate: learningRate)
+        }
+        return norm
+    }
+
+    /// Where the update loop reads its direction: the gradient, feedback it computes itself from
+    /// `grad` (Eq. 7), or feedback computed before (for clipping).
+    private enum Source { case gradient, feedback, precomputedFeedback }
+
+    /// `v ← μv + d + wd·w; w ← w − ηv` with `d` the (scaled) descent direction of `source`.
+    private func update(_ p: Parameter, source: Source, scale: Float, rowScales: [Float]?,
+                        learningRate: Float) {
+        let rowLength = Self.rowLength(of: p)
+        let mu = momentum, wd = weightDecay
+        p.value.scalars.withUnsafeMutableBufferPointer { w in
+            p.grad.scalars.withUnsafeBufferPointer { g in
+                p.feedback.scalars.withUnsafeMutableBufferPointer { f in
                     p.velocity.scalars.withUnsafeMutableBufferPointer { v in
                         for row in 0..<(w.count / rowLength) {
-                            let scale = sign * globalScale * (rowScales?[row] ?? 1)
-                            for i in (row * rowLength)..<((row + 1) * rowLength) {
-                                let d = scale * g[i] + wd * w[i]
-                                let update = mu * v[i] + d
-                                v[i] = update
-                                w[i] -= learningRate * update
+                            let s = scale * (rowScales?[row] ?? 1)
+                            let range = (row * rowLength)..<((row + 1) * rowLength)
+                            switch source {
+                            case .gradient:
+                                for i in range {
+                                    let update = mu * v[i] + s * g[i] + wd * w[i]
+                                    v[i] = update
+                                    w[i] -= learningRate * update
+                                }
+                            case .feedback:
+                                for i in range {
+                                    let feedback = Swift.abs(w[i]) * g[i]
+                                    f[i] = feedback
+                                    let update = mu * v[i] - s * feedback + wd * w[i]
+                                    v[i] = update
+                                    w[i] -= learningRate * update
+                                }
+                            case .precomputedFeedback:
+                                for i in range {
+                                    let update = mu * v[i] - s * f[i] + wd * w[i]
+                                    v[i] = update
+                                    w[i] -= learningRate * update
+                                }
                             }
                         }
                     }
                 }
             }
         }
-        return norm
+    }
+
+    /// Elements per output unit: a weight matrix's row, or the whole of a vector.
+    private static func rowLength(of p: Parameter) -> Int {
+        max(1, p.value.shape.count > 1 ? p.value.columns : p.value.count)
     }
 
     /// Per-row factors of adaptive clipping, or nil when it is off.
-    private func adaptiveScales(_ p: Parameter, direction: UpdateDirection, rowLength: Int) -> [Float]? {
+    private func adaptiveScales(_ p: Parameter, direction: UpdateDirection) -> [Float]? {
         guard case .adaptive(let lambda) = clipping else { return nil }
+        let rowLength = Self.rowLength(of: p)
         let source = direction == .gradient ? p.grad : p.feedback
         let rows = p.value.count / max(rowLength, 1)
         var scales = [Float](repeating: 1, count: rows)

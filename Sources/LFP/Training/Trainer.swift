@@ -103,7 +103,6 @@ public final class Trainer {
             }
             try reward.checkFinite(r)
             propagator.propagate(r, through: model, input: input)
-            for p in parameters { p.computeFeedback() }
             configuration.optimizer.step(parameters, direction: .feedback, learningRate: learningRate)
             return StepResult(loss: lossValue, reward: r.sum() / Double(max(labels.count, 1)),
                               correct: correct, count: labels.count)
