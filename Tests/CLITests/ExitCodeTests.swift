@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+
+@Suite("lfp exit codes and messages")
+struct ExitCodeTests {
+    @Test("bad arguments exit 64 with a message naming the problem", arguments: [
+        (["train", "--bogus"], "--bogus"),
+        (["train", "--lr", "fast"], "--lr"),
+        (["train", "--dataset", "imagenet"], "--dataset"),
+        (["train", "--model", "cnn:3"], "model"),
+        (["train", "--batch-size", "0"], "--batch-size"),
+        (["train", "--reward", "nope"], "nope"),
+        (["frobnicate"], "frobnicate"),
+        (["train", "--dataset", "mnist"], "--data-dir"),
+    ])
+    func badArgumentsExit64(arguments: [String], mentions: String) throws {
+        let result = try CLIRunner.run(arguments)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains(mentions), "stderr: \(result.stderr)")
+    }
+
+    @Test("a missing data directory exits 66")
+    func missingInputExits66() throws {
+        let result = try CLIRunner.run(["train", "--dataset", "mnist", "--data-dir", "/nonexistent/mnist"])
+        #expect(result.status == 66)
+        #expect(result.stderr.contains("train-images-idx3-ubyte"))
+    }
+
+    @Test("malformed IDX files exit 65")
+    func malformedDataExits65() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        for name in ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                     "t10k-labels-idx1-ubyte"] {
+            try Data("not an idx file".utf8).write(to: dir.appendingPathComponent(name))
+        }
+        let result = try CLIRunner.run(["train", "--dataset", "mnist", "--data-dir", dir.path])
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("train-images-idx3-ubyte"))
+    }
+
+    @Test("a config file that is not a JSON object exits 65; a missing one 66")
+    func badConfigFiles() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let config = dir.appendingPathComponent("bad.json")
+        try Data("[1, 2".utf8).write(to: config)
+        #expect(try CLIRunner.run(["train", "--config", config.path]).status == 65)
+        #expect(try CLIRunner.run(["train", "--config", dir.appendingPathComponent("none.json").path]).status == 66)
+    }
+}
