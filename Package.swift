@@ -20,7 +20,7 @@ let package = Package(
         .target(name: "Rewards", dependencies: ["LFP"], path: "Rewards",
                 exclude: ["Examples"]),
         .target(name: "RunLog", dependencies: ["LFP", "CSQLite"], path: "Sources/RunLog"),
-        .executableTarget(name: "lfp", dependencies: ["LFP", "Rewards"], path: "Sources/lfp"),
+        .executableTarget(name: "lfp", dependencies: ["LFP", "Rewards", "RunLog"], path: "Sources/lfp"),
         .testTarget(name: "LFPTests", dependencies: ["LFP"], path: "Tests/LFPTests"),
         .testTarget(name: "RewardsTests", dependencies: ["Rewards", "LFP"], path: "Tests/RewardsTests"),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog", "LFP"], path: "Tests/RunLogTests"),

@@ -23,10 +23,12 @@ struct DatasetPreset {
                       lfpLearningRate: 0.001, gradientLearningRate: 0.1, schedule: "one-cycle", needsFiles: false),
         DatasetPreset(name: "swirl", model: "mlp:32,16", epochs: 15, batchSize: 128, momentum: 0.95,
                       lfpLearningRate: 0.001, gradientLearningRate: 0.1, schedule: "one-cycle", needsFiles: false),
+        DatasetPreset(name: "digit-strings", model: "mlp:128", epochs: 15, batchSize: 64, momentum: 0.9,
+                      lfpLearningRate: 0.01, gradientLearningRate: 0.1, schedule: "one-cycle", needsFiles: false),
         DatasetPreset(name: "mnist", model: "mlp:1000,1000", epochs: 1, batchSize: 128, momentum: 0.9,
-                      lfpLearningRate: 0.0005, gradientLearningRate: 0.05, schedule: "constant", needsFiles: true),
+                      lfpLearningRate: 0.024, gradientLearningRate: 0.05, schedule: "constant", needsFiles: true),
         DatasetPreset(name: "fashion-mnist", model: "mlp:1000,1000", epochs: 1, batchSize: 128, momentum: 0.9,
-                      lfpLearningRate: 0.0005, gradientLearningRate: 0.05, schedule: "constant", needsFiles: true),
+                      lfpLearningRate: 0.024, gradientLearningRate: 0.05, schedule: "constant", needsFiles: true),
     ]
 
     static func named(_ name: String) -> DatasetPreset? { all.first { $0.name == name } }

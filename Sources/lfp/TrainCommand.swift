@@ -24,6 +24,11 @@ enum TrainCommand {
       --rule epsilon|zero   LFP-epsilon (default) or LFP-0
       --epsilon E           epsilon of the LFP-epsilon rule (1e-6)
       --reward ID           initial reward (softmax-ce); see 'lfp rewards list'
+      --reward-command CMD  a program computing the rewards per batch (Rewards/Examples/README.md)
+      --reward-timeout S    seconds the reward program may take per batch (30)
+      --task NAME           classify (default) or sequence: digit strings (--dataset digit-strings,
+                            or mnist/fashion-mnist digits), Levenshtein reward, edit-distance metrics
+      --positions T         output positions of the sequence head (4)
 
     optimisation:
       --lr RATE             (peak) learning rate (default: the dataset's, per method)
@@ -37,13 +42,23 @@ enum TrainCommand {
       --seed N              seed for initialisation, data and shuffling (1)
       --threads N           OpenBLAS threads (1; results are reproducible per seed and count)
 
+    run log:
+      --db PATH             SQLite run log (default $LFP_DB, else runs.sqlite here)
+      --name NAME           a name for the run
+      --no-log              do not record the run
+      --resume RUN_ID       continue an interrupted run from its last checkpoint
+
     output:
       --config FILE         JSON object of option values (keys as above, e.g. {"lr": 0.01})
       --json                print the results as one JSON object (the last line of stdout)
       --quiet               no progress or per-epoch lines
       --help                this text
 
-    exit codes: 0 success, 64 bad arguments, 65 bad data, 66 missing input, 70 failure
+    Ctrl-C, SIGTERM and SIGUSR1 stop after the current step: the run is marked interrupted and
+    can be resumed. Every epoch commits its metrics, layer statistics and a checkpoint.
+
+    exit codes: 0 success, 64 bad arguments, 65 bad data, 66 missing input, 70 failure,
+                73 cannot write the run log, 130 interrupted
     """
 
     static func run(_ words: [String]) throws {
@@ -51,39 +66,84 @@ enum TrainCommand {
             print(help)
             return
         }
-        let args = try CommandLineArguments(words, options: TrainSettings.valuedOptions.union(["config"]),
-                                            flags: ["json", "quiet"])
+        let args = try CommandLineArguments(
+            words, options: TrainSettings.valuedOptions.union(["config", "db", "name", "resume"]),
+            flags: ["json", "quiet", "no-log"])
         guard args.positionals.isEmpty else {
             throw CLIError.usage("unexpected argument '\(args.positionals[0])' (see --help)")
         }
-        let settings = try TrainSettings(args)
         let json = args.has("json"), quiet = args.has("quiet")
-        Kernels.setThreadCount(settings.threads)
+        let signals = StopSignals()
+        var settings: TrainSettings
+        let trainer: Trainer
+        let split: DataSplit
+        var recorder: RunRecorder?
 
-        let reward: Reward
-        do { reward = try RewardCatalog.reward(id: settings.reward) } catch {
-            throw CLIError.usage("\(error)")
+        if let resume = args.string("resume") {
+            guard let runID = Int64(resume), runID > 0 else { throw CLIError.usage("--resume expects a run id, got '\(resume)'") }
+            guard !args.has("no-log") else { throw CLIError.usage("--resume needs the run log; drop --no-log") }
+            let store = try RunRecorder.openStore(RunRecorder.databasePath(args.string("db")))
+            let point = try ResumedRun.reopen(store: store, runID: runID)
+            settings = point.settings
+            Kernels.setThreadCount(settings.threads)
+            split = try settings.loadData()
+            trainer = try Trainer(resuming: point.checkpoint, reward: try settings.makeReward())
+            recorder = RunRecorder(store: store, resumedRunID: runID)
+        } else {
+            settings = try TrainSettings(args)
+            Kernels.setThreadCount(settings.threads)
+            let reward = try settings.makeReward()
+            split = try settings.loadData()
+            trainer = Trainer(model: try settings.buildModel(for: split), configuration: settings.configuration,
+                              reward: reward)
+            if !args.has("no-log") {
+                let store = try RunRecorder.openStore(RunRecorder.databasePath(args.string("db")))
+                recorder = try RunRecorder(store: store, settings: settings, reward: reward,
+                                           rewardSource: settings.rewardCommand.map { .program(command: [$0]) } ?? .builtIn,
+                                           name: args.string("name"))
+            }
         }
-        var split = try DatasetPreset.named(settings.dataset)!.load(dataDirectory: settings.dataDir, seed: settings.seed)
-        if let limit = settings.trainLimit { split.train = split.train.prefix(limit) }
-        let model = try settings.buildModel(for: split)
-        let trainer = Trainer(model: model, configuration: settings.configuration, reward: reward)
+        trainer.stopRequested = { signals.receivedSignal != nil }
+        do {
+            try train(trainer, split: split, settings: settings, recorder: recorder, json: json, quiet: quiet)
+        } catch let error as CLIError {
+            if case .interrupted = error { recorder?.end(.interrupted, model: nil) } else { recorder?.end(.failed, model: nil) }
+            throw error
+        } catch {
+            recorder?.end(.failed, model: nil)
+            throw error
+        }
+        recorder?.end(.finished, model: trainer.model)
+    }
 
+    /// Runs the remaining epochs, logging each, then prints the results.
+    static func train(_ trainer: Trainer, split: DataSplit, settings: TrainSettings, recorder: RunRecorder?,
+                      json: Bool, quiet: Bool) throws {
         let started = Date()
+        let startStep = trainer.step
         let totalSteps = trainer.totalSteps(trainingCount: split.train.count)
         let progress = ProgressReporter(label: "train", total: totalSteps, unit: "steps", enabled: !quiet)
-        var lastEvaluation = Evaluation(accuracy: 0, loss: 0)
+        var lastEvaluation = trainer.epoch > 0 ? trainer.evaluate(split.test) : Evaluation(accuracy: 0, loss: 0)
         var lastSummary: EpochSummary?
         trainer.onStep = { _, _ in
-            progress.update(done: trainer.step + 1, samples: (trainer.step + 1) * settings.batchSize)
+            progress.update(done: trainer.step + 1, samples: (trainer.step + 1 - startStep) * settings.batchSize)
         }
-        for _ in 0..<settings.epochs {
+        while trainer.epoch < settings.epochs {
+            let epochStart = Date()
+            let rate = settings.configuration.schedule.rate(peak: settings.learningRate, step: trainer.step,
+                                                            totalSteps: totalSteps)
             let summary: EpochSummary
             do { summary = try trainer.trainEpoch(on: split.train) } catch {
                 throw CLIError.software("training failed in epoch \(trainer.epoch + 1): \(error)")
             }
+            if summary.interrupted {
+                let where_ = recorder.map { " (run \($0.runID): continue with 'lfp train --resume \($0.runID)')" } ?? ""
+                throw CLIError.interrupted("interrupted after \(trainer.epoch) completed epochs\(where_)")
+            }
             lastSummary = summary
             lastEvaluation = trainer.evaluate(split.test)
+            try recorder?.logEpoch(summary, test: lastEvaluation, learningRate: rate,
+                                   seconds: Date().timeIntervalSince(epochStart), trainer: trainer)
             if !quiet {
                 let line = String(format: "epoch %d/%d  train_acc %.4f  test_acc %.4f  loss %.4f  reward %.4f",
                                   summary.epoch, settings.epochs, summary.trainAccuracy, lastEvaluation.accuracy,
@@ -96,22 +156,24 @@ enum TrainCommand {
         }
         let seconds = Date().timeIntervalSince(started)
         let trainEvaluation = trainer.evaluate(split.train)
-        let results: [String: Any] = [
+        var results: [String: Any] = [
             "dataset": settings.dataset, "model": settings.model, "method": settings.method.rawValue,
             "reward": settings.reward, "learning_rate": Double(settings.learningRate), "seed": settings.seed,
             "epochs": trainer.epoch, "steps": trainer.step,
             "train_accuracy": trainEvaluation.accuracy, "test_accuracy": lastEvaluation.accuracy,
             "train_loss": trainEvaluation.loss, "test_loss": lastEvaluation.loss,
             "mean_reward": lastSummary?.trainReward ?? 0, "seconds": seconds,
-            "samples_per_second": Double(trainer.step * settings.batchSize) / max(seconds, 1e-9),
+            "samples_per_second": Double((trainer.step - startStep) * settings.batchSize) / max(seconds, 1e-9),
         ]
+        if let recorder { results["run_id"] = recorder.runID }
         if json {
             let data = try JSONSerialization.data(withJSONObject: results, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
             print(String(format: "done: %@ %@ on %@, train accuracy %.4f, test accuracy %.4f, %.1f s",
                          settings.method.rawValue, settings.model, settings.dataset,
-                         trainEvaluation.accuracy, lastEvaluation.accuracy, seconds))
+                         trainEvaluation.accuracy, lastEvaluation.accuracy, seconds)
+                  + (recorder.map { " (run \($0.runID))" } ?? ""))
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LFP
+import Rewards
 
 /// The fully resolved settings of one `lfp train` run: command-line options over a `--config`
 /// JSON file over the dataset's paper defaults. Stored as the run's configuration.
@@ -24,12 +25,21 @@ struct TrainSettings: Codable, Equatable {
     var dropout: Float
     var threads: Int
     var trainLimit: Int?
+    /// `classify` (class labels) or `sequence` (digit strings, see SequenceTrainCommand).
+    var task: String = "classify"
+    /// Output positions of the sequence head (`--task sequence`).
+    var positions: Int = 4
+    /// A reward program to train with instead of a catalog reward (`--reward-command`).
+    var rewardCommand: String?
+    /// Seconds the reward program may take per batch (`--reward-timeout`).
+    var rewardTimeout: Double = 30
 
     /// Options that take a value, shared by parsing and `--config` files.
     static let valuedOptions: Set<String> = [
         "dataset", "data-dir", "model", "activation", "method", "rule", "epsilon", "reward", "lr",
         "momentum", "weight-decay", "batch-size", "epochs", "seed", "schedule", "clip-norm",
         "adaptive-clip", "dropout", "threads", "train-limit",
+        "task", "positions", "reward-command", "reward-timeout",
     ]
 
     static let activations: [String: LayerKind] = [
@@ -44,7 +54,12 @@ struct TrainSettings: Codable, Equatable {
         let given = try CommandLineArguments(values.flatMap { ["--\($0.key)", $0.value] },
                                              options: Self.valuedOptions, flags: [])
         let datasetNames = DatasetPreset.all.map(\.name)
-        dataset = try given.choice("dataset", from: datasetNames) ?? "swirl"
+        task = try given.choice("task", from: ["classify", "sequence"]) ?? "classify"
+        dataset = try given.choice("dataset", from: datasetNames) ?? (task == "sequence" ? "digit-strings" : "swirl")
+        if dataset == "digit-strings" { task = "sequence" }
+        positions = try given.int("positions", min: 1) ?? 4
+        rewardCommand = given.string("reward-command")
+        rewardTimeout = try given.double("reward-timeout", min: 0.001) ?? 30
         let preset = DatasetPreset.named(dataset)!
         let datasetName = dataset
         dataDir = given.string("data-dir") ?? ProcessInfo.processInfo.environment["LFP_DATA_DIR"].map {
@@ -57,7 +72,7 @@ struct TrainSettings: Codable, Equatable {
         method = TrainingMethod(rawValue: try given.choice("method", from: ["lfp", "gradient"]) ?? "lfp")!
         rule = try given.choice("rule", from: ["epsilon", "zero"]) ?? "epsilon"
         epsilon = rule == "zero" ? 0 : Float(try given.double("epsilon", min: 0) ?? 1e-6)
-        reward = given.string("reward") ?? "softmax-ce"
+        reward = given.string("reward") ?? (task == "sequence" ? "levenshtein" : "softmax-ce")
         let defaultRate = method == .lfp ? preset.lfpLearningRate : preset.gradientLearningRate
         learningRate = Float(try given.double("lr", min: 0) ?? Double(defaultRate))
         momentum = Float(try given.double("momentum", min: 0) ?? Double(preset.momentum))
@@ -106,6 +121,13 @@ struct TrainSettings: Codable, Equatable {
             schedule: schedule == "one-cycle" ? .oneCycle : .constant,
             optimizer: SGD(momentum: momentum, weightDecay: weightDecay, clipping: clipping),
             batchSize: batchSize, epochs: epochs, seed: seed)
+    }
+
+    /// The training and test data, limited by `--train-limit`.
+    func loadData() throws -> DataSplit {
+        var split = try DatasetPreset.named(dataset)!.load(dataDirectory: dataDir, seed: seed)
+        if let trainLimit { split.train = split.train.prefix(trainLimit) }
+        return split
     }
 
     /// The network these settings describe, for data shaped like `split`.

@@ -34,6 +34,12 @@ public struct ModelSnapshot: Codable, Equatable, Sendable {
     /// Parameter values by name.
     public var parameters: [String: Tensor]
 
+    /// A snapshot from its parts.
+    public init(spec: LayerSpec, parameters: [String: Tensor]) {
+        self.spec = spec
+        self.parameters = parameters
+    }
+
     /// The snapshot of `model`.
     public init(of model: Layer) {
         spec = model.spec
