@@ -24,6 +24,6 @@ let package = Package(
         .testTarget(name: "LFPTests", dependencies: ["LFP"], path: "Tests/LFPTests"),
         .testTarget(name: "RewardsTests", dependencies: ["Rewards", "LFP"], path: "Tests/RewardsTests"),
         .testTarget(name: "RunLogTests", dependencies: ["RunLog", "LFP"], path: "Tests/RunLogTests"),
-        .testTarget(name: "CLITests", dependencies: ["LFP"], path: "Tests/CLITests"),
+        .testTarget(name: "CLITests", dependencies: ["LFP", "RunLog", "CSQLite"], path: "Tests/CLITests"),
     ]
 )

@@ -83,8 +83,19 @@ extension RunLogStore {
         for index in runs.indices {
             runs[index].params = try pairs(of: runs[index].id, from: .params, in: db)
             runs[index].tags = try pairs(of: runs[index].id, from: .tags, in: db)
+            if runs[index].status == .running && Self.processIsGone(of: runs[index]) {
+                runs[index].status = .interrupted
+            }
         }
         return runs
+    }
+
+    /// Whether `run` was started on this machine by a process (tag `pid`) that no longer exists:
+    /// a killed run, shown as interrupted without waiting for its heartbeat to go stale.
+    static func processIsGone(of run: RunRecord) -> Bool {
+        guard run.host == ProcessInfo.processInfo.hostName, let text = run.tags["pid"], let pid = Int32(text),
+              pid > 0, pid != getpid() else { return false }
+        return kill(pid, 0) != 0 && errno == ESRCH
     }
 
     private func pairs(of runID: Int64, from table: PairTable, in db: Connection) throws -> [String: String] {

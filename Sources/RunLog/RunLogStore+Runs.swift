@@ -112,7 +112,7 @@ extension RunLogStore {
     /// trainer resumes; later `logEpoch` calls append to the same run.
     ///
     /// - Throws: `.runNotFound`; `.cannotResume` when the run finished, or is running with a
-    ///   fresh heartbeat (another process is still writing it).
+    ///   fresh heartbeat and its process is alive (another process is still writing it).
     public func resumeRun(runID: Int64) throws -> ResumePoint {
         let cutoff = staleCutoff()
         return try write { db, now in
@@ -120,14 +120,12 @@ extension RunLogStore {
             if status == .finished {
                 throw RunLogError.cannotResume(id: runID, reason: "it finished")
             }
-            if status == .running {
-                let heartbeat = try db.scalarInteger("SELECT heartbeat_time FROM runs WHERE run_id = ?",
-                                                     [.integer(runID)])
-                if heartbeat >= cutoff {
-                    let seconds = max(0, now - heartbeat) / 1000
-                    throw RunLogError.cannotResume(
-                        id: runID, reason: "it is still running (last heartbeat \(seconds) s ago)")
-                }
+            if status == .running,
+               let current = try fetchRuns(RunQuery(runID: runID), cutoff: cutoff, in: db).first,
+               current.status == .running {
+                let seconds = max(0, now - Int64(current.heartbeatTime.timeIntervalSince1970 * 1000)) / 1000
+                throw RunLogError.cannotResume(
+                    id: runID, reason: "it is still running (last heartbeat \(seconds) s ago)")
             }
             try db.execute("UPDATE runs SET status = 'running', end_time = NULL, heartbeat_time = ? WHERE run_id = ?",
                            [.integer(now), .integer(runID)])

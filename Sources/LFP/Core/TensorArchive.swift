@@ -104,11 +104,13 @@ extension TrainingCheckpoint {
         var step: Int
         var epoch: Int
         var configuration: TrainingConfiguration
+        var dropoutGenerators: [String: SeededGenerator]?
     }
 
     /// The checkpoint as a tensor archive: parameters as `param/NAME`, momentum as `velocity/NAME`.
     public func archived() throws -> Data {
-        let meta = Metadata(spec: model.spec, rng: rng, step: step, epoch: epoch, configuration: configuration)
+        let meta = Metadata(spec: model.spec, rng: rng, step: step, epoch: epoch, configuration: configuration,
+                            dropoutGenerators: dropoutGenerators)
         let params = model.parameters.keys.sorted().map { (name: "param/" + $0, tensor: model.parameters[$0]!) }
         let velocity = velocities.keys.sorted().map { (name: "velocity/" + $0, tensor: velocities[$0]!) }
         return try TensorArchive(metadata: JSONEncoder().encode(meta), tensors: params + velocity).encoded()
@@ -124,6 +126,7 @@ extension TrainingCheckpoint {
             if name.hasPrefix("velocity/") { velocity[String(name.dropFirst(9))] = tensor }
         }
         self.init(model: ModelSnapshot(spec: meta.spec, parameters: params), velocities: velocity, rng: meta.rng,
-                  step: meta.step, epoch: meta.epoch, configuration: meta.configuration)
+                  step: meta.step, epoch: meta.epoch, configuration: meta.configuration,
+                  dropoutGenerators: meta.dropoutGenerators ?? [:])
     }
 }

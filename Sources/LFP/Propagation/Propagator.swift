@@ -85,7 +85,8 @@ public final class Propagator {
         return sum
     }
 
-    /// `r / stab(z)` into a buffer kept for this layer.
+    /// `r / stab(z)` into a buffer kept for this layer; 0 where `stab(z)` is 0 (LFP-0 on an
+    /// output that is exactly zero: the neuron contributed nothing, so it passes nothing on).
     private func normalize(_ r: Tensor, by z: Tensor, epsilon: Float, key: ObjectIdentifier) -> Tensor {
         precondition(r.count == z.count, "reward \(r.shape) does not match layer output \(z.shape)")
         var s = normalized.removeValue(forKey: key) ?? Tensor(shape: [0])
@@ -93,7 +94,10 @@ public final class Propagator {
         r.scalars.withUnsafeBufferPointer { rp in
             z.scalars.withUnsafeBufferPointer { zp in
                 s.scalars.withUnsafeMutableBufferPointer { sp in
-                    for i in 0..<sp.count { sp[i] = rp[i] / Kernels.stabilize(zp[i], epsilon: epsilon) }
+                    for i in 0..<sp.count {
+                        let d = Kernels.stabilize(zp[i], epsilon: epsilon)
+                        sp[i] = d == 0 ? 0 : rp[i] / d
+                    }
                 }
             }
         }

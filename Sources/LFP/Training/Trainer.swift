@@ -160,6 +160,12 @@ public final class Trainer {
                           loss: lossSum / Double(max(data.count, 1)))
     }
 
+    /// Every dropout layer of `layer`, in forward order (their mask generators are run state).
+    static func dropoutLayers(in layer: Layer) -> [Dropout] {
+        if let dropout = layer as? Dropout { return [dropout] }
+        return (layer as? LayerContainer)?.children.flatMap { dropoutLayers(in: $0) } ?? []
+    }
+
     static func correctCount(_ outputs: Tensor, _ labels: [Int]) -> Int {
         zip(outputs.argmaxRows(), labels).reduce(0) { $0 + ($1.0 == $1.1 ? 1 : 0) }
     }
@@ -168,7 +174,10 @@ public final class Trainer {
     public func checkpoint() -> TrainingCheckpoint {
         TrainingCheckpoint(model: ModelSnapshot(of: model),
                            velocities: Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, $0.velocity) }),
-                           rng: rng, step: step, epoch: epoch, configuration: configuration)
+                           rng: rng, step: step, epoch: epoch, configuration: configuration,
+                           dropoutGenerators: Dictionary(uniqueKeysWithValues: Self.dropoutLayers(in: model).map {
+                               ($0.name, $0.rng)
+                           }))
     }
 
     /// Continues from `checkpoint` with the model, optimizer state and shuffling stream it holds.
@@ -178,6 +187,9 @@ public final class Trainer {
         self.init(model: model, configuration: checkpoint.configuration, reward: reward, loss: loss)
         for p in model.allParameters {
             if let v = checkpoint.velocities[p.name], v.shape == p.value.shape { p.velocity = v }
+        }
+        for layer in Self.dropoutLayers(in: model) {
+            if let generator = checkpoint.dropoutGenerators[layer.name] { layer.rng = generator }
         }
         rng = checkpoint.rng
         step = checkpoint.step
@@ -200,4 +212,6 @@ public struct TrainingCheckpoint: Codable, Sendable, Equatable {
     public var epoch: Int
     /// The run's settings.
     public var configuration: TrainingConfiguration
+    /// Mask generators of the dropout layers, by layer name.
+    public var dropoutGenerators: [String: SeededGenerator] = [:]
 }
