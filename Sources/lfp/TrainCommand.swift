@@ -92,6 +92,7 @@ enum TrainCommand {
         } else {
             settings = try TrainSettings(args)
             Kernels.setThreadCount(settings.threads)
+            if settings.task == "sequence" { return try SequenceTrainCommand.run(settings, json: json, quiet: quiet) }
             let reward = try settings.makeReward()
             split = try settings.loadData()
             trainer = Trainer(model: try settings.buildModel(for: split), configuration: settings.configuration,

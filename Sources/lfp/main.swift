@@ -10,6 +10,8 @@ struct Subcommand {
 let subcommands: [Subcommand] = [
     Subcommand(name: "train", summary: "train a model with LFP or the gradient baseline", run: TrainCommand.run),
     Subcommand(name: "bench", summary: "time LFP and gradient steps against bare sgemm", run: BenchCommand.run),
+    Subcommand(name: "rewards", summary: "list and explain the reward catalog", run: RewardsCommand.run),
+    Subcommand(name: "runs", summary: "list, show, compare, export and delete logged runs", run: RunsCommand.run),
 ]
 
 let toolUsage = """
