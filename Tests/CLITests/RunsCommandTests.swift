@@ -34,6 +34,7 @@ enum RunsFixture {
 
 /// Why a fixture could not be made.
 enum RunsFixtureError: Error {
+    /// `lfp train` exited with an error (its standard error).
     case trainFailed(String)
 }
 
