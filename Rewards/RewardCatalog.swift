@@ -5,7 +5,8 @@ public enum RewardCatalog {
     /// Every built-in reward with default parameters, in catalog order.
     public static var all: [Reward] {
         [CorrectClassReward(), FalsePositivePenaltyReward(), SoftmaxCrossEntropyReward(),
-         SigmoidCrossEntropyReward(), BoundedSoftmaxReward(), F1Reward(), LevenshteinReward()]
+         SigmoidCrossEntropyReward(), BoundedSoftmaxReward(), F1Reward(), LevenshteinReward(),
+         SpikeRateReward()]
     }
 
     /// The id of the default reward (Table 2 #3).
