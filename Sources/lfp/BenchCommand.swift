@@ -13,6 +13,10 @@ enum BenchCommand {
     Models: mlp = 784-1000-1000-10 ReLU MLP, toy = 2-32-16-3 ReLU MLP; batch 128, synthetic data.
 
       --models LIST     comma-separated subset of mlp,toy (default both)
+      --no-logging      skip the run-log overhead measurement: 15 swirl epochs of the toy MLP
+                        committed to a temporary database (logging.toy_log_fraction), and the
+                        784-1000-1000-10 MLP's epoch commit against an MNIST epoch of its
+                        measured LFP steps (logging.mlp_log_fraction)
       --steps N         timed steps per method (default 30 for mlp, 2000 for toy)
       --threads N       OpenBLAS threads (default 1)
       --json            print one JSON object
@@ -31,7 +35,7 @@ enum BenchCommand {
             print(help)
             return
         }
-        let args = try CommandLineArguments(words, options: ["models", "steps", "threads"], flags: ["json"])
+        let args = try CommandLineArguments(words, options: ["models", "steps", "threads"], flags: ["json", "no-logging"])
         let threads = try args.int("threads", min: 1) ?? 1
         Kernels.setThreadCount(threads)
         let chosen = (args.string("models") ?? "mlp,toy").split(separator: ",").map(String.init)
@@ -46,6 +50,20 @@ enum BenchCommand {
             let result = measure(c, steps: steps ?? c.steps)
             report[c.name] = result
             if !args.has("json") { printHuman(c, result) }
+        }
+        if !args.has("no-logging") {
+            let mlpStep = (report["mlp"] as? [String: Any])?["lfp_ms"] as? Double
+            let logging = try BenchLogging.measure(epochs: 15, mlpStepSeconds: mlpStep.map { $0 / 1e3 })
+            report["logging"] = logging
+            if !args.has("json") {
+                func d(_ key: String) -> Double { logging[key] as? Double ?? 0 }
+                print(String(format: "run log, toy MLP on swirl: %.1f ms committing per %.0f ms of training (%.1f %%)",
+                             1e3 * d("toy_log_seconds"), 1e3 * d("toy_train_seconds"), 100 * d("toy_log_fraction")))
+                if mlpStep != nil {
+                    print(String(format: "run log, 784-1000-1000-10 MLP: %.0f ms per epoch commit vs %.1f s per MNIST epoch (%.2f %%)",
+                                 1e3 * d("mlp_commit_seconds"), d("mlp_epoch_seconds"), 100 * d("mlp_log_fraction")))
+                }
+            }
         }
         if args.has("json") {
             let data = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
@@ -65,47 +83,60 @@ enum BenchCommand {
                      d("sgemm_gflops"), 100 * d("sgemm_fraction")))
     }
 
-    /// Times both methods and the bare matrix products for one model.
+    /// Times both methods and the bare matrix products for one model. The three are measured in
+    /// interleaved blocks (LFP, gradient, sgemm, LFP, …) and each reported as the median block,
+    /// so that drifts of the machine's speed affect them alike.
     static func measure(_ c: Case, steps: Int) -> [String: Any] {
         let batch = 128
         var rng = SeededGenerator(seed: 7)
         var input = Tensor(shape: [batch, c.widths[0]])
         for i in 0..<input.count { input.scalars[i] = rng.uniform(0, 1) }
         let labels = (0..<batch).map { $0 % c.widths.last! }
-        let lfp = time(c, method: .lfp, input: input, labels: labels, steps: steps)
-        let gradient = time(c, method: .gradient, input: input, labels: labels, steps: steps)
+        let lfp = trainer(c, method: .lfp)
+        let gradient = trainer(c, method: .gradient)
+        let sgemm = SgemmWorkload(c.widths, batch: batch)
+        let blocks = 9
+        let perBlock = max(1, steps / blocks)
+        func seconds(_ body: () -> Void) -> Double {
+            let start = DispatchTime.now().uptimeNanoseconds
+            for _ in 0..<perBlock { body() }
+            return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(perBlock)
+        }
+        let lfpStep = { _ = try? lfp.trainStep(input: input, labels: labels, learningRate: 1e-6) }
+        let gradientStep = { _ = try? gradient.trainStep(input: input, labels: labels, learningRate: 1e-6) }
+        for _ in 0..<2 {
+            _ = seconds(lfpStep)
+            _ = seconds(gradientStep)
+            _ = seconds(sgemm.run)
+        }
+        var times: [[Double]] = [[], [], []]
+        for _ in 0..<blocks {
+            times[0].append(seconds(lfpStep))
+            times[1].append(seconds(gradientStep))
+            times[2].append(seconds(sgemm.run))
+        }
+        let (lfpTime, gradientTime, sgemmTime) = (median(times[0]), median(times[1]), median(times[2]))
         let flops = stepFlops(c.widths, batch: batch)
-        let sgemm = sgemmSeconds(c.widths, batch: batch, repeats: steps)
-        let sgemmRate = flops / sgemm / 1e9
-        let lfpRate = flops / lfp / 1e9
+        let sgemmRate = flops / sgemmTime / 1e9
+        let lfpRate = flops / lfpTime / 1e9
         return [
-            "lfp_ms": lfp * 1e3, "gradient_ms": gradient * 1e3, "lfp_over_gradient": lfp / gradient,
-            "lfp_samples_per_s": Double(batch) / lfp, "gradient_samples_per_s": Double(batch) / gradient,
-            "sgemm_ms": sgemm * 1e3, "sgemm_gflops": sgemmRate, "lfp_gflops": lfpRate,
-            "gradient_gflops": flops / gradient / 1e9, "sgemm_fraction": lfpRate / sgemmRate,
-            "flops_per_step": flops, "steps": steps,
+            "lfp_ms": lfpTime * 1e3, "gradient_ms": gradientTime * 1e3, "lfp_over_gradient": lfpTime / gradientTime,
+            "lfp_samples_per_s": Double(batch) / lfpTime, "gradient_samples_per_s": Double(batch) / gradientTime,
+            "sgemm_ms": sgemmTime * 1e3, "sgemm_gflops": sgemmRate, "lfp_gflops": lfpRate,
+            "gradient_gflops": flops / gradientTime / 1e9, "sgemm_fraction": lfpRate / sgemmRate,
+            "flops_per_step": flops, "steps": perBlock * blocks,
         ]
     }
 
-    /// Median seconds per training step (after warm-up), measured in blocks of steps.
-    static func time(_ c: Case, method: TrainingMethod, input: Tensor, labels: [Int], steps: Int) -> Double {
+    static func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
+    /// A trainer for the benchmark MLP with the given method (reward #3 / softmax CE, momentum 0.9).
+    static func trainer(_ c: Case, method: TrainingMethod) -> Trainer {
         let spec = ModelDescription(hiddenWidths: Array(c.widths.dropFirst().dropLast()))
             .spec(sampleShape: [c.widths[0]], classes: c.widths.last!, activation: .relu)
         var rng = SeededGenerator(seed: 1)
-        let model = spec.build(rng: &rng)
-        let configuration = TrainingConfiguration(method: method, learningRate: method == .lfp ? 1e-6 : 1e-4,
-                                                  optimizer: SGD(momentum: 0.9))
-        let trainer = Trainer(model: model, configuration: configuration, reward: SoftmaxCrossEntropyReward())
-        for _ in 0..<max(3, steps / 10) { _ = try? trainer.trainStep(input: input, labels: labels, learningRate: 1e-6) }
-        let blocks = 5
-        let perBlock = max(1, steps / blocks)
-        var samples: [Double] = []
-        for _ in 0..<blocks {
-            let start = DispatchTime.now().uptimeNanoseconds
-            for _ in 0..<perBlock { _ = try? trainer.trainStep(input: input, labels: labels, learningRate: 1e-6) }
-            samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(perBlock))
-        }
-        return samples.sorted()[blocks / 2]
+        let configuration = TrainingConfiguration(method: method, learningRate: 1e-6, optimizer: SGD(momentum: 0.9))
+        return Trainer(model: spec.build(rng: &rng), configuration: configuration, reward: SoftmaxCrossEntropyReward())
     }
 
     /// FLOPs of the matrix products in one training step: forward, parameter-side and input-side
@@ -118,56 +149,61 @@ enum BenchCommand {
         }
         return flops
     }
+}
 
-    /// Median seconds for exactly the step's sgemm calls on the same shapes, nothing else.
-    static func sgemmSeconds(_ widths: [Int], batch: Int, repeats: Int) -> Double {
+/// Exactly the sgemm calls of one training step of an MLP (forward, parameter-side and input-side
+/// products) on buffers of the same shapes, and nothing else: the FLOP rate to compare with.
+final class SgemmWorkload {
+    private struct LayerBuffers {
+        var x, w, z, gw, gx: [Float]
+        let n, k: Int
+    }
+    private var layers: [LayerBuffers]
+    private let batch: Int
+
+    init(_ widths: [Int], batch: Int) {
+        self.batch = batch
         var rng = SeededGenerator(seed: 3)
         func random(_ n: Int) -> [Float] { (0..<n).map { _ in rng.uniform(-1, 1) } }
-        let layers = (0..<(widths.count - 1)).map { l in
-            (x: random(batch * widths[l]), w: random(widths[l] * widths[l + 1]), z: random(batch * widths[l + 1]),
-             gw: random(widths[l] * widths[l + 1]), gx: random(batch * widths[l]), n: widths[l + 1], k: widths[l])
+        layers = (0..<(widths.count - 1)).map { l in
+            LayerBuffers(x: random(batch * widths[l]), w: random(widths[l] * widths[l + 1]),
+                         z: random(batch * widths[l + 1]), gw: random(widths[l] * widths[l + 1]),
+                         gx: random(batch * widths[l]), n: widths[l + 1], k: widths[l])
         }
-        var buffers = layers
-        func once() {
-            for i in buffers.indices {
-                let (n, k) = (buffers[i].n, buffers[i].k)
-                buffers[i].x.withUnsafeBufferPointer { x in
-                    buffers[i].w.withUnsafeBufferPointer { w in
-                        buffers[i].z.withUnsafeMutableBufferPointer { z in
-                            Kernels.gemm(x.baseAddress!, transposeA: false, w.baseAddress!, transposeB: true,
-                                         z.baseAddress!, m: batch, n: n, k: k)
-                        }
-                    }
-                }
-            }
-            for i in buffers.indices.reversed() {
-                let (n, k) = (buffers[i].n, buffers[i].k)
-                buffers[i].z.withUnsafeBufferPointer { g in
-                    buffers[i].x.withUnsafeBufferPointer { x in
-                        buffers[i].gw.withUnsafeMutableBufferPointer { gw in
-                            Kernels.gemm(g.baseAddress!, transposeA: true, x.baseAddress!, transposeB: false,
-                                         gw.baseAddress!, m: n, n: k, k: batch)
-                        }
-                    }
-                    if i > 0 {
-                        buffers[i].w.withUnsafeBufferPointer { w in
-                            buffers[i].gx.withUnsafeMutableBufferPointer { gx in
-                                Kernels.gemm(g.baseAddress!, transposeA: false, w.baseAddress!, transposeB: false,
-                                             gx.baseAddress!, m: batch, n: k, k: n)
-                            }
-                        }
+    }
+
+    /// One step's worth of matrix products.
+    func run() {
+        let m = batch
+        for i in layers.indices {
+            let (n, k) = (layers[i].n, layers[i].k)
+            layers[i].x.withUnsafeBufferPointer { x in
+                layers[i].w.withUnsafeBufferPointer { w in
+                    layers[i].z.withUnsafeMutableBufferPointer { z in
+                        Kernels.gemm(x.baseAddress!, transposeA: false, w.baseAddress!, transposeB: true,
+                                     z.baseAddress!, m: m, n: n, k: k)
                     }
                 }
             }
         }
-        for _ in 0..<max(3, repeats / 10) { once() }
-        var samples: [Double] = []
-        for _ in 0..<5 {
-            let perBlock = max(1, repeats / 5)
-            let start = DispatchTime.now().uptimeNanoseconds
-            for _ in 0..<perBlock { once() }
-            samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(perBlock))
+        for i in layers.indices.reversed() {
+            let (n, k) = (layers[i].n, layers[i].k)
+            layers[i].z.withUnsafeBufferPointer { g in
+                layers[i].x.withUnsafeBufferPointer { x in
+                    layers[i].gw.withUnsafeMutableBufferPointer { gw in
+                        Kernels.gemm(g.baseAddress!, transposeA: true, x.baseAddress!, transposeB: false,
+                                     gw.baseAddress!, m: n, n: k, k: m)
+                    }
+                }
+                if i > 0 {
+                    layers[i].w.withUnsafeBufferPointer { w in
+                        layers[i].gx.withUnsafeMutableBufferPointer { gx in
+                            Kernels.gemm(g.baseAddress!, transposeA: false, w.baseAddress!, transposeB: false,
+                                         gx.baseAddress!, m: m, n: k, k: n)
+                        }
+                    }
+                }
+            }
         }
-        return samples.sorted()[2]
     }
 }

@@ -7,7 +7,7 @@ import Foundation
 /// `H`, then `H` bytes of UTF-8 JSON `{"metadata": …, "tensors": [{"name", "shape"}, …]}`, then
 /// each tensor's `Float32` elements in the listed order, row-major.
 public struct TensorArchive: Equatable {
-    /// Free-form metadata (any JSON value), e.g. the layer spec.
+    /// Free-form metadata: the UTF-8 bytes of one JSON value (e.g. the layer spec), stored as is.
     public var metadata: Data
     /// The tensors, in order.
     public var tensors: [(name: String, tensor: Tensor)]
@@ -22,14 +22,18 @@ public struct TensorArchive: Equatable {
 
     /// The archive's bytes.
     public func encoded() throws -> Data {
-        let meta = try JSONSerialization.jsonObject(with: metadata, options: [.fragmentsAllowed])
-        let header: [String: Any] = ["metadata": meta,
-                                     "tensors": tensors.map { ["name": $0.name, "shape": $0.tensor.shape] }]
-        let headerData = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
-        var out = Self.magic
+        let entries = tensors.map { ["name": $0.name, "shape": $0.tensor.shape] as [String: Any] }
+        var header = Data(#"{"metadata":"#.utf8)
+        header.append(metadata.isEmpty ? Data("null".utf8) : metadata)
+        header.append(Data(#","tensors":"#.utf8))
+        header.append(try JSONSerialization.data(withJSONObject: entries, options: [.sortedKeys]))
+        header.append(Data("}".utf8))
+        let payload = tensors.reduce(0) { $0 + 4 * $1.tensor.count }
+        var out = Data(capacity: 16 + header.count + payload)
+        out.append(Self.magic)
         withUnsafeBytes(of: UInt32(1).littleEndian) { out.append(contentsOf: $0) }
-        withUnsafeBytes(of: UInt64(headerData.count).littleEndian) { out.append(contentsOf: $0) }
-        out.append(headerData)
+        withUnsafeBytes(of: UInt64(header.count).littleEndian) { out.append(contentsOf: $0) }
+        out.append(header)
         for (_, tensor) in tensors {
             tensor.scalars.withUnsafeBufferPointer { out.append(UnsafeBufferPointer(start: $0.baseAddress, count: $0.count)) }
         }

@@ -24,6 +24,17 @@ public struct EpochSummary: Sendable {
     public var trainAccuracy: Double
     /// Whether the epoch stopped early because a stop was requested.
     public var interrupted: Bool
+
+    /// An epoch's measurements.
+    public init(epoch: Int, step: Int, trainLoss: Double, trainReward: Double, trainAccuracy: Double,
+                interrupted: Bool) {
+        self.epoch = epoch
+        self.step = step
+        self.trainLoss = trainLoss
+        self.trainReward = trainReward
+        self.trainAccuracy = trainAccuracy
+        self.interrupted = interrupted
+    }
 }
 
 /// Accuracy and loss of a model on a dataset.
