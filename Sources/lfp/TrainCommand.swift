@@ -100,7 +100,7 @@ enum TrainCommand {
             if !args.has("no-log") {
                 let store = try RunRecorder.openStore(RunRecorder.databasePath(args.string("db")))
                 recorder = try RunRecorder(store: store, settings: settings, reward: reward,
-                                           rewardSource: settings.rewardCommand.map { .program(command: [$0]) } ?? .builtIn,
+                                           rewardSource: settings.rewardCommand.map { .program(command: ["/bin/sh", "-c", "exec " + $0]) } ?? .builtIn,
                                            name: args.string("name"))
             }
         }

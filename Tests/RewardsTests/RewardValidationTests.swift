@@ -10,6 +10,9 @@ struct RewardValidationTests {
         if reward.info.id == "levenshtein" {
             return (Support.randomOutputs(rows: 2, columns: 22, seed: 1), .sequences([[1, 2], [3]]))
         }
+        if reward.info.id == "spike-rate" {
+            return (Support.randomOutputs(rows: 6, columns: 3, seed: 1).reshaped([3, 2, 3]), .spikeClasses([0, 2], timeSteps: 3))
+        }
         return (Support.randomOutputs(rows: 2, columns: 3, seed: 1), .classes([0, 2]))
     }
 
