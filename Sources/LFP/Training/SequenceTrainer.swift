@@ -39,7 +39,7 @@ public final class SequenceTrainer {
     /// Called after every step with (steps done this epoch, steps in this epoch).
     public var onStep: (Int, Int) -> Void = { _, _ in }
 
-    private let parameters: [Parameter]
+    private let lfpUpdate: LFPUpdate
     private var batch = Tensor(shape: [0])
     private var batchSequences: [[Int]] = []
 
@@ -51,7 +51,7 @@ public final class SequenceTrainer {
         self.reward = reward
         self.layout = layout
         self.propagator = Propagator(rules: configuration.rules)
-        self.parameters = model.allParameters
+        self.lfpUpdate = LFPUpdate(model: model, propagator: propagator, optimizer: configuration.optimizer)
         self.rng = SeededGenerator(seed: configuration.seed &+ 0x5EED)
     }
 
@@ -70,13 +70,8 @@ public final class SequenceTrainer {
                                             detail: "model emits \(outputs.columns) columns, head needs \(layout.width)")
         }
         let tally = SequenceEvaluation.tally(outputs: outputs, targets: sequences, layout: layout)
-        let r = try reward(outputs: outputs, targets: .sequences(sequences))
-        guard r.shape == outputs.shape else {
-            throw RewardError.shapeMismatch(reward: reward.info.id, detail: "returned \(r.shape) for outputs \(outputs.shape)")
-        }
-        try reward.checkFinite(r)
-        propagator.propagate(r, through: model, input: input)
-        configuration.optimizer.step(parameters, direction: .feedback, learningRate: learningRate)
+        let r = try lfpUpdate(reward: reward, outputs: outputs, targets: .sequences(sequences), input: input,
+                              learningRate: learningRate)
         return (r.sum(), tally.distance, tally.exact)
     }
 

@@ -77,6 +77,7 @@ public final class Trainer {
     public var onStep: (Int, Int) -> Void = { _, _ in }
 
     private let parameters: [Parameter]
+    private let lfpUpdate: LFPUpdate
     private var batch = Tensor(shape: [0])
     private var batchLabels: [Int] = []
     private var lossGradient = Tensor(shape: [0])
@@ -91,6 +92,7 @@ public final class Trainer {
         self.loss = loss
         self.propagator = Propagator(rules: configuration.rules)
         self.parameters = model.allParameters
+        self.lfpUpdate = LFPUpdate(model: model, propagator: propagator, optimizer: configuration.optimizer)
         self.rng = SeededGenerator(seed: configuration.seed &+ 0x5EED)
     }
 
@@ -107,14 +109,8 @@ public final class Trainer {
         switch configuration.method {
         case .lfp:
             let lossValue = reportLoss.evaluate(outputs: outputs, labels: labels, gradient: &lossGradient)
-            let r = try reward(outputs: outputs, targets: .classes(labels))
-            guard r.shape == outputs.shape else {
-                throw RewardError.shapeMismatch(reward: reward.info.id,
-                                                detail: "returned \(r.shape) for outputs \(outputs.shape)")
-            }
-            try reward.checkFinite(r)
-            propagator.propagate(r, through: model, input: input)
-            configuration.optimizer.step(parameters, direction: .feedback, learningRate: learningRate)
+            let r = try lfpUpdate(reward: reward, outputs: outputs, targets: .classes(labels), input: input,
+                                  learningRate: learningRate)
             return StepResult(loss: lossValue, reward: r.sum() / Double(max(labels.count, 1)),
                               correct: correct, count: labels.count)
         case .gradient:
