@@ -63,6 +63,37 @@ struct RunLogDurabilityTests {
         #expect(try committedEpochs(db, runID: 1) == Array(1...400))
     }
 
+    @Test("SIGTERM and SIGUSR1 finish the current step, mark the run interrupted and exit 130", arguments: [SIGTERM, SIGUSR1, SIGINT])
+    func stopSignalsInterruptCleanly(signal: Int32) throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let db = dir.appendingPathComponent("runs.sqlite").path
+        let process = Process()
+        process.executableURL = CLIRunner.executable
+        process.arguments = ["train", "--dataset", "circles", "--epochs", "400", "--db", db, "--quiet"]
+        let errURL = dir.appendingPathComponent("stderr")
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        try process.run()
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+            if FileManager.default.fileExists(atPath: db), let seen = try? committedEpochs(db, runID: 1), seen.count >= 2 { break }
+        }
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        let stderr = String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
+        #expect(process.terminationStatus == 130, "stderr: \(stderr)")
+        #expect(stderr.contains("--resume 1"))
+        let store = try RunLogStore(path: db, readOnly: true)
+        let run = try store.run(id: 1)
+        #expect(run.status == .interrupted)
+        #expect(run.storedStatus == .interrupted)
+        let epochs = try committedEpochs(db, runID: 1)
+        #expect(epochs.count >= 2 && epochs == Array(1...epochs.count))
+        #expect(integrityCheck(db) == "ok")
+    }
+
     @Test("four trainings writing one database at once all finish with every row present")
     func concurrentWritersAllFinish() throws {
         let dir = try CLIRunner.temporaryDirectory()
