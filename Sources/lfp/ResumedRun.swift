@@ -18,7 +18,7 @@ struct ResumedRun {
                 throw CLIError.data("run \(runID) has a configuration this version cannot read")
             }
             guard let artifact = point.checkpoint else {
-                throw CLIError.data("run \(runID) has no checkpoint to resume from (no epoch was committed); start it again")
+                throw CLIError.data("run \(runID) has no checkpoint to resume from (no epoch was committed, or it is a sequence run); start it again")
             }
             let checkpoint: TrainingCheckpoint
             do { checkpoint = try TrainingCheckpoint(archive: artifact.data) } catch {

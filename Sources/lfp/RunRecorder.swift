@@ -69,23 +69,47 @@ final class RunRecorder {
     /// (artifact `checkpoint-epoch-N`, what `--resume` continues from).
     func logEpoch(_ summary: EpochSummary, test: Evaluation, learningRate: Float, seconds: Double,
                   trainer: Trainer) throws {
-        let metrics: [String: Double] = [
+        let checkpoint: Data
+        do { checkpoint = try trainer.checkpoint().archived() } catch {
+            throw CLIError.software("could not encode the checkpoint of epoch \(summary.epoch): \(error)")
+        }
+        try logEpoch(summary.epoch, step: summary.step, metrics: [
             "train_accuracy": summary.trainAccuracy, "train_loss": summary.trainLoss, "reward": summary.trainReward,
             "test_accuracy": test.accuracy, "test_loss": test.loss, "learning_rate": Double(learningRate),
             "epoch_seconds": seconds,
-        ]
-        let direction: UpdateDirection = trainer.configuration.method == .lfp ? .feedback : .gradient
-        let stats = LayerStatistics.of(trainer.model, direction: direction).enumerated().map { index, s in
+        ], model: trainer.model, method: trainer.configuration.method, checkpoint: checkpoint)
+    }
+
+    /// Commits one epoch's `metrics`, the layer statistics of `model` and, when given, a
+    /// checkpoint, in one transaction.
+    func logEpoch(_ epoch: Int, step: Int, metrics: [String: Double], model: Layer, method: TrainingMethod,
+                  checkpoint: Data?) throws {
+        let direction: UpdateDirection = method == .lfp ? .feedback : .gradient
+        let stats = LayerStatistics.of(model, direction: direction).enumerated().map { index, s in
             LayerStatRecord(layerIndex: index, layerName: s.parameter, weightGini: s.gini,
                             zeroWeightFraction: s.zeroFraction, updateSparsity: 1 - s.updatedFraction)
         }
         do {
-            let checkpoint = try trainer.checkpoint().archived()
-            try store.logEpoch(runID: runID, epoch: summary.epoch, step: summary.step, metrics: metrics,
-                               layerStats: stats, checkpoint: checkpoint)
+            try store.logEpoch(runID: runID, epoch: epoch, step: step, metrics: metrics, layerStats: stats,
+                               checkpoint: checkpoint)
         } catch let error as RunLogError {
             throw Self.cliError(error)
         }
+    }
+
+    /// Runs `training` and records how it ended in `recorder` (if any): finished with the final
+    /// weights of `model`, interrupted (a stop signal), or failed; errors are passed on.
+    static func recording(_ recorder: RunRecorder?, model: Layer, _ training: () throws -> Void) throws {
+        do {
+            try training()
+        } catch let error as CLIError {
+            if case .interrupted = error { recorder?.end(.interrupted, model: nil) } else { recorder?.end(.failed, model: nil) }
+            throw error
+        } catch {
+            recorder?.end(.failed, model: nil)
+            throw error
+        }
+        recorder?.end(.finished, model: model)
     }
 
     /// Records the end of the run; final weights when it finished.

@@ -7,7 +7,11 @@ import Rewards
 /// and a sequence reward (Levenshtein by default), reporting mean edit distance and exact-match
 /// rate. Built-in glyphs by default; MNIST digits with `--dataset mnist --data-dir DIR`.
 enum SequenceTrainCommand {
-    static func run(_ settings: TrainSettings, json: Bool, quiet: Bool) throws {
+    /// Trains and reports; `startRecorder` opens the run in the run log (nil with `--no-log`),
+    /// which then gets every epoch's metrics and layer statistics and the final weights. Sequence
+    /// runs keep no checkpoints, so they cannot be resumed.
+    static func run(_ settings: TrainSettings, json: Bool, quiet: Bool, signals: StopSignals,
+                    startRecorder: (Reward) throws -> RunRecorder?) throws {
         guard settings.method == .lfp else {
             throw CLIError.usage("--task sequence trains with LFP only (--method lfp)")
         }
@@ -30,6 +34,17 @@ enum SequenceTrainCommand {
         var rng = SeededGenerator(seed: settings.seed)
         let trainer = SequenceTrainer(model: spec.build(rng: &rng), configuration: settings.configuration,
                                       reward: reward, layout: layout)
+        trainer.stopRequested = { signals.receivedSignal != nil }
+        let recorder = try startRecorder(reward)
+        try RunRecorder.recording(recorder, model: trainer.model) {
+            try train(trainer, split: split, settings: settings, recorder: recorder, json: json, quiet: quiet)
+        }
+    }
+
+    /// Runs the epochs, logging each, then prints the results.
+    static func train(_ trainer: SequenceTrainer, split: SequenceSplit, settings: TrainSettings,
+                      recorder: RunRecorder?, json: Bool, quiet: Bool) throws {
+        let layout = split.train.layout
         let started = Date()
         let initial = trainer.evaluate(split.test)
         let progress = ProgressReporter(label: "train", total: trainer.totalSteps(trainingCount: split.train.count),
@@ -39,10 +54,24 @@ enum SequenceTrainCommand {
         }
         var last = initial, summary: SequenceEpochSummary?
         for _ in 0..<settings.epochs {
-            do { summary = try trainer.trainEpoch(on: split.train) } catch {
+            let epochStart = Date()
+            let rate = settings.configuration.schedule.rate(peak: settings.learningRate, step: trainer.step,
+                                                            totalSteps: trainer.totalSteps(trainingCount: split.train.count))
+            let epochSummary: SequenceEpochSummary
+            do { epochSummary = try trainer.trainEpoch(on: split.train) } catch {
                 throw CLIError.software("training failed in epoch \(trainer.epoch + 1): \(error)")
             }
+            if epochSummary.interrupted {
+                throw CLIError.interrupted("interrupted after \(trainer.epoch) completed epochs (sequence runs cannot be resumed)")
+            }
+            summary = epochSummary
             last = trainer.evaluate(split.test)
+            try recorder?.logEpoch(epochSummary.epoch, step: epochSummary.step, metrics: [
+                "train_edit_distance": epochSummary.train.meanEditDistance,
+                "train_exact_match": epochSummary.train.exactMatchRate, "reward": epochSummary.trainReward,
+                "test_edit_distance": last.meanEditDistance, "test_exact_match": last.exactMatchRate,
+                "learning_rate": Double(rate), "epoch_seconds": Date().timeIntervalSince(epochStart),
+            ], model: trainer.model, method: .lfp, checkpoint: nil)
             if !quiet, let summary {
                 let line = String(format: "epoch %d/%d  train_edit %.4f  test_edit %.4f  test_exact %.4f  reward %.4f",
                                   summary.epoch, settings.epochs, summary.train.meanEditDistance,

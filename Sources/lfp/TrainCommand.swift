@@ -1,6 +1,7 @@
 import Foundation
 import LFP
 import Rewards
+import RunLog
 
 /// `lfp train`: trains a model on a dataset with LFP or the gradient baseline and reports its
 /// accuracy; with `--json` the last line on stdout is one JSON object of results.
@@ -92,29 +93,31 @@ enum TrainCommand {
         } else {
             settings = try TrainSettings(args)
             Kernels.setThreadCount(settings.threads)
-            if settings.task == "sequence" { return try SequenceTrainCommand.run(settings, json: json, quiet: quiet) }
+            if settings.task == "sequence" {
+                return try SequenceTrainCommand.run(settings, json: json, quiet: quiet, signals: signals,
+                                                    startRecorder: { reward in try startRecorder(args, settings, reward) })
+            }
             let reward = try settings.makeReward()
             split = try settings.loadData()
             trainer = Trainer(model: try settings.buildModel(for: split), configuration: settings.configuration,
                               reward: reward)
-            if !args.has("no-log") {
-                let store = try RunRecorder.openStore(RunRecorder.databasePath(args.string("db")))
-                recorder = try RunRecorder(store: store, settings: settings, reward: reward,
-                                           rewardSource: settings.rewardCommand.map { .program(command: ["/bin/sh", "-c", "exec " + $0]) } ?? .builtIn,
-                                           name: args.string("name"))
-            }
+            recorder = try startRecorder(args, settings, reward)
         }
         trainer.stopRequested = { signals.receivedSignal != nil }
-        do {
+        try RunRecorder.recording(recorder, model: trainer.model) {
             try train(trainer, split: split, settings: settings, recorder: recorder, json: json, quiet: quiet)
-        } catch let error as CLIError {
-            if case .interrupted = error { recorder?.end(.interrupted, model: nil) } else { recorder?.end(.failed, model: nil) }
-            throw error
-        } catch {
-            recorder?.end(.failed, model: nil)
-            throw error
         }
-        recorder?.end(.finished, model: trainer.model)
+    }
+
+    /// Starts recording a new run in the run log, unless `--no-log` was given.
+    static func startRecorder(_ args: CommandLineArguments, _ settings: TrainSettings, _ reward: Reward) throws
+        -> RunRecorder? {
+        guard !args.has("no-log") else { return nil }
+        let store = try RunRecorder.openStore(RunRecorder.databasePath(args.string("db")))
+        let source: RewardSource = settings.rewardCommand.map { .program(command: ["/bin/sh", "-c", "exec " + $0]) }
+            ?? .builtIn
+        return try RunRecorder(store: store, settings: settings, reward: reward, rewardSource: source,
+                               name: args.string("name"))
     }
 
     /// Runs the remaining epochs, logging each, then prints the results.

@@ -133,6 +133,21 @@ struct RunLogDurabilityTests {
         #expect(integrityCheck(db) == "ok")
     }
 
+    @Test("sequence-task runs are logged too: edit-distance metrics per epoch, layer statistics, final weights")
+    func sequenceRunsAreLogged() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let db = dir.appendingPathComponent("runs.sqlite").path
+        let result = try CLIRunner.run(["train", "--task", "sequence", "--epochs", "2", "--db", db, "--json", "--quiet"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let store = try RunLogStore(path: db, readOnly: true)
+        let run = try store.run(id: 1)
+        #expect(run.status == .finished)
+        #expect(run.rewardID == "levenshtein")
+        #expect(try store.metrics(runID: 1, key: "test_edit_distance").compactMap(\.epoch) == [1, 2])
+        #expect(try store.layerStats(runID: 1).count == 2)
+        #expect(try store.artifacts(runID: 1).contains { $0.kind == .weights })
+    }
+
     @Test("--no-log writes no database; a database that is not SQLite is refused untouched")
     func loggingCanBeOffAndBadFilesAreRefused() throws {
         let dir = try CLIRunner.temporaryDirectory()
