@@ -55,15 +55,12 @@ public struct BoundedSoftmaxReward: ConfigurableReward {
         outputs.scalars.withUnsafeBufferPointer { o in
             r.scalars.withUnsafeMutableBufferPointer { rp in
                 for (b, label) in labels.enumerated() {
-                    let row = o.baseAddress! + b * m
-                    var peak = row[0]
-                    for c in 1..<m { peak = max(peak, row[c]) }
-                    var total: Float = 0
-                    for c in 0..<m { total += Foundation.exp(row[c] - peak) }
+                    let row = o.baseAddress! + b * m, out = rp.baseAddress! + b * m
+                    Kernels.softmax(row, count: m, into: out)
                     for c in 0..<m {
-                        let p = min(max(Foundation.exp(row[c] - peak) / total, low), high)
+                        let p = min(max(out[c], low), high)
                         let g: Float = signs ? (row[c] >= 0 ? 1 : -1) : row[c]
-                        rp[b * m + c] = g * ((c == label ? 1 : 0) - p)
+                        out[c] = g * ((c == label ? 1 : 0) - p)
                     }
                 }
             }

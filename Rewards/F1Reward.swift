@@ -89,25 +89,20 @@ public struct F1Reward: ConfigurableReward {
         let gains = Self.counterfactualGains(predictions: outputs.argmaxRows(), labels: labels, classes: m)
         var r = Tensor(shape: outputs.shape)
         let converge = convergence, scaled = magnitude
+        var probabilities = [Float](repeating: 1, count: m)
         outputs.scalars.withUnsafeBufferPointer { o in
             r.scalars.withUnsafeMutableBufferPointer { rp in
-                for b in 0..<n {
-                    let row = o.baseAddress! + b * m
-                    var peak = row[0], total: Float = 0
-                    if converge {
-                        for c in 1..<m { peak = max(peak, row[c]) }
-                        for c in 0..<m { total += Foundation.exp(row[c] - peak) }
-                    }
-                    for c in 0..<m {
-                        let gain = Float(gains[b * m + c]) * Float(n)
-                        guard gain != 0 else { continue }
-                        var rho: Float = 1
-                        if converge {
-                            let p = Foundation.exp(row[c] - peak) / total
-                            rho = gain > 0 ? 1 - p : p
+                probabilities.withUnsafeMutableBufferPointer { p in
+                    for b in 0..<n {
+                        let row = o.baseAddress! + b * m
+                        if converge { Kernels.softmax(row, count: m, into: p.baseAddress!) }
+                        for c in 0..<m {
+                            let gain = Float(gains[b * m + c]) * Float(n)
+                            guard gain != 0 else { continue }
+                            let rho: Float = converge ? (gain > 0 ? 1 - p[c] : p[c]) : 1
+                            let g: Float = scaled ? row[c] : (row[c] >= 0 ? 1 : -1)
+                            rp[b * m + c] = g * rho * gain
                         }
-                        let g: Float = scaled ? row[c] : (row[c] >= 0 ? 1 : -1)
-                        rp[b * m + c] = g * rho * gain
                     }
                 }
             }

@@ -26,15 +26,9 @@ public struct SoftmaxCrossEntropyReward: Reward {
         outputs.scalars.withUnsafeBufferPointer { o in
             r.scalars.withUnsafeMutableBufferPointer { rp in
                 for (b, label) in labels.enumerated() {
-                    let row = o.baseAddress! + b * m
-                    var peak = row[0]
-                    for c in 1..<m { peak = max(peak, row[c]) }
-                    var total: Float = 0
-                    for c in 0..<m { total += Foundation.exp(row[c] - peak) }
-                    for c in 0..<m {
-                        let p = Foundation.exp(row[c] - peak) / total
-                        rp[b * m + c] = row[c] * ((c == label ? 1 : 0) - p)
-                    }
+                    let row = o.baseAddress! + b * m, out = rp.baseAddress! + b * m
+                    Kernels.softmax(row, count: m, into: out)
+                    for c in 0..<m { out[c] = row[c] * ((c == label ? 1 : 0) - out[c]) }
                 }
             }
         }

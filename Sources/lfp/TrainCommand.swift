@@ -149,9 +149,9 @@ enum TrainCommand {
             try recorder?.logEpoch(summary, test: lastEvaluation, learningRate: rate,
                                    seconds: Date().timeIntervalSince(epochStart), trainer: trainer)
             if !quiet {
-                let line = String(format: "epoch %d/%d  train_acc %.4f  test_acc %.4f  loss %.4f  reward %.4f",
-                                  summary.epoch, settings.epochs, summary.trainAccuracy, lastEvaluation.accuracy,
-                                  summary.trainLoss, summary.trainReward)
+                var line = String(format: "epoch %d/%d  train_acc %.4f  test_acc %.4f  loss %.4f", summary.epoch,
+                                  settings.epochs, summary.trainAccuracy, lastEvaluation.accuracy, summary.trainLoss)
+                if settings.method == .lfp { line += String(format: "  reward %.4f", summary.trainReward) }
                 if json { printError(line) } else { print(line) }
             }
             guard summary.trainLoss.isFinite else {

@@ -1,3 +1,4 @@
+import Foundation
 import CBLAS
 
 /// Matrix products and element-wise kernels the layers share. Every routine writes into a
@@ -121,5 +122,25 @@ extension Tensor {
             for v in p { s += Double(v) * Double(v) }
             return s
         }
+    }
+}
+
+extension Kernels {
+    /// Writes `softmax(row)` into `probabilities` (both `count` long), shifted by the row's maximum
+    /// so that large outputs do not overflow; returns `log Σ exp(row)` (the log-partition), which
+    /// cross-entropy needs.
+    @inlinable @discardableResult
+    public static func softmax(_ row: UnsafePointer<Float>, count: Int,
+                               into probabilities: UnsafeMutablePointer<Float>) -> Float {
+        var peak = row[0]
+        for c in 1..<max(count, 1) { peak = Swift.max(peak, row[c]) }
+        var total: Float = 0
+        for c in 0..<count {
+            let e = Foundation.exp(row[c] - peak)
+            probabilities[c] = e
+            total += e
+        }
+        for c in 0..<count { probabilities[c] /= total }
+        return peak + Foundation.log(total)
     }
 }

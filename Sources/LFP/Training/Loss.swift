@@ -23,16 +23,11 @@ public struct SoftmaxCrossEntropy: Loss {
         outputs.scalars.withUnsafeBufferPointer { o in
             gradient.scalars.withUnsafeMutableBufferPointer { g in
                 for b in 0..<n {
-                    let row = o.baseAddress! + b * m
-                    var peak = row[0]
-                    for c in 1..<m { peak = max(peak, row[c]) }
-                    var sum: Float = 0
-                    for c in 0..<m { sum += Foundation.exp(row[c] - peak) }
-                    total += Double(Foundation.log(sum) + peak - row[labels[b]])
-                    for c in 0..<m {
-                        let p = Foundation.exp(row[c] - peak) / sum
-                        g[b * m + c] = (p - (c == labels[b] ? 1 : 0)) / Float(n)
-                    }
+                    let row = o.baseAddress! + b * m, probabilities = g.baseAddress! + b * m
+                    let logPartition = Kernels.softmax(row, count: m, into: probabilities)
+                    total += Double(logPartition - row[labels[b]])
+                    probabilities[labels[b]] -= 1
+                    for c in 0..<m { probabilities[c] /= Float(n) }
                 }
             }
         }
