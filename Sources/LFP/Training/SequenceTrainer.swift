@@ -28,16 +28,22 @@ public final class SequenceTrainer {
     public let layout: SequenceLayout
     /// The propagator (LFP-ε rules from the configuration).
     public let propagator: Propagator
-    /// Generator for shuffling.
-    public private(set) var rng: SeededGenerator
+    /// Shuffling, counters, schedule, stop requests and progress callbacks.
+    public let loop: TrainingLoop
     /// Steps taken so far.
-    public private(set) var step = 0
+    public var step: Int { loop.step }
     /// Epochs completed so far.
-    public private(set) var epoch = 0
+    public var epoch: Int { loop.epoch }
     /// Asked between steps; returning true ends the epoch early.
-    public var stopRequested: () -> Bool = { false }
+    public var stopRequested: () -> Bool {
+        get { loop.stopRequested }
+        set { loop.stopRequested = newValue }
+    }
     /// Called after every step with (steps done this epoch, steps in this epoch).
-    public var onStep: (Int, Int) -> Void = { _, _ in }
+    public var onStep: (Int, Int) -> Void {
+        get { loop.onStep }
+        set { loop.onStep = newValue }
+    }
 
     private let lfpUpdate: LFPUpdate
     private var batch = Tensor(shape: [0])
@@ -52,13 +58,11 @@ public final class SequenceTrainer {
         self.layout = layout
         self.propagator = Propagator(rules: configuration.rules)
         self.lfpUpdate = LFPUpdate(model: model, propagator: propagator, optimizer: configuration.optimizer)
-        self.rng = SeededGenerator(seed: configuration.seed &+ 0x5EED)
+        self.loop = TrainingLoop(configuration: configuration)
     }
 
     /// Total steps of the run for a training set of `count` samples.
-    public func totalSteps(trainingCount count: Int) -> Int {
-        configuration.epochs * ((count + configuration.batchSize - 1) / configuration.batchSize)
-    }
+    public func totalSteps(trainingCount count: Int) -> Int { loop.totalSteps(trainingCount: count) }
 
     /// One LFP update from `input` with target `sequences`; returns the summed reward, the summed
     /// edit distance and the exact matches of the batch (from the training forward pass).
@@ -77,26 +81,15 @@ public final class SequenceTrainer {
 
     /// One pass over `data` in shuffled mini-batches.
     public func trainEpoch(on data: SequenceDataset) throws -> SequenceEpochSummary {
-        let order = BatchOrder(count: data.count, batchSize: configuration.batchSize, shuffle: true, rng: &rng)
-        let total = totalSteps(trainingCount: data.count)
         var rewardSum = 0.0, distance = 0, exact = 0, seen = 0
-        var interrupted = false
-        for (index, indices) in order.batches.enumerated() {
-            if stopRequested() {
-                interrupted = true
-                break
-            }
+        let interrupted = try loop.runEpoch(count: data.count) { indices, rate in
             data.gather(indices, into: &batch, sequences: &batchSequences)
-            let rate = configuration.schedule.rate(peak: configuration.learningRate, step: step, totalSteps: total)
             let result = try trainStep(input: batch, sequences: batchSequences, learningRate: rate)
-            step += 1
             rewardSum += result.reward
             distance += result.distance
             exact += result.exact
             seen += indices.count
-            onStep(index + 1, order.batches.count)
         }
-        if !interrupted { epoch += 1 }
         let n = Double(max(seen, 1))
         return SequenceEpochSummary(epoch: epoch, step: step, trainReward: rewardSum / n,
                                     train: SequenceEvaluation(meanEditDistance: Double(distance) / n,

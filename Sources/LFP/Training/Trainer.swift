@@ -65,16 +65,22 @@ public final class Trainer {
     public let loss: Loss
     /// The propagator (its rules follow the method).
     public let propagator: Propagator
-    /// Generator for shuffling; part of the checkpoint.
-    public private(set) var rng: SeededGenerator
+    /// Shuffling, counters, schedule, stop requests and progress callbacks.
+    public let loop: TrainingLoop
     /// Steps taken so far.
-    public private(set) var step = 0
+    public var step: Int { loop.step }
     /// Epochs completed so far.
-    public private(set) var epoch = 0
+    public var epoch: Int { loop.epoch }
     /// Asked between steps; returning true ends the epoch early (signal handling).
-    public var stopRequested: () -> Bool = { false }
+    public var stopRequested: () -> Bool {
+        get { loop.stopRequested }
+        set { loop.stopRequested = newValue }
+    }
     /// Called after every step with (steps done this epoch, steps in this epoch).
-    public var onStep: (Int, Int) -> Void = { _, _ in }
+    public var onStep: (Int, Int) -> Void {
+        get { loop.onStep }
+        set { loop.onStep = newValue }
+    }
 
     private let parameters: [Parameter]
     private let lfpUpdate: LFPUpdate
@@ -93,13 +99,11 @@ public final class Trainer {
         self.propagator = Propagator(rules: configuration.rules)
         self.parameters = model.allParameters
         self.lfpUpdate = LFPUpdate(model: model, propagator: propagator, optimizer: configuration.optimizer)
-        self.rng = SeededGenerator(seed: configuration.seed &+ 0x5EED)
+        self.loop = TrainingLoop(configuration: configuration)
     }
 
     /// Total steps of the run for a training set of `count` samples.
-    public func totalSteps(trainingCount count: Int) -> Int {
-        configuration.epochs * ((count + configuration.batchSize - 1) / configuration.batchSize)
-    }
+    public func totalSteps(trainingCount count: Int) -> Int { loop.totalSteps(trainingCount: count) }
 
     /// One update from `input` with class `labels`. The reported loss is the softmax
     /// cross-entropy for LFP (for comparison) and the trained loss for the gradient baseline.
@@ -123,27 +127,16 @@ public final class Trainer {
 
     /// One pass over `data` in shuffled mini-batches.
     public func trainEpoch(on data: Dataset) throws -> EpochSummary {
-        let order = BatchOrder(count: data.count, batchSize: configuration.batchSize, shuffle: true, rng: &rng)
-        let total = totalSteps(trainingCount: data.count)
         var lossSum = 0.0, rewardSum = 0.0, correct = 0, seen = 0, batches = 0
-        var interrupted = false
-        for (index, indices) in order.batches.enumerated() {
-            if stopRequested() {
-                interrupted = true
-                break
-            }
+        let interrupted = try loop.runEpoch(count: data.count) { indices, rate in
             data.gather(indices, into: &batch, labels: &batchLabels)
-            let rate = configuration.schedule.rate(peak: configuration.learningRate, step: step, totalSteps: total)
             let result = try trainStep(input: batch, labels: batchLabels, learningRate: rate)
-            step += 1
             batches += 1
             lossSum += result.loss
             rewardSum += result.reward * Double(result.count)
             correct += result.correct
             seen += result.count
-            onStep(index + 1, order.batches.count)
         }
-        if !interrupted { epoch += 1 }
         return EpochSummary(epoch: epoch, step: step, trainLoss: lossSum / Double(max(batches, 1)),
                             trainReward: rewardSum / Double(max(seen, 1)),
                             trainAccuracy: Double(correct) / Double(max(seen, 1)), interrupted: interrupted)
@@ -181,7 +174,7 @@ public final class Trainer {
     public func checkpoint() -> TrainingCheckpoint {
         TrainingCheckpoint(model: ModelSnapshot(of: model),
                            velocities: Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, $0.velocity) }),
-                           rng: rng, step: step, epoch: epoch, configuration: configuration,
+                           rng: loop.rng, step: step, epoch: epoch, configuration: configuration,
                            dropoutGenerators: Dictionary(uniqueKeysWithValues: Self.dropoutLayers(in: model).map {
                                ($0.name, $0.rng)
                            }))
@@ -198,9 +191,9 @@ public final class Trainer {
         for layer in Self.dropoutLayers(in: model) {
             if let generator = checkpoint.dropoutGenerators[layer.name] { layer.rng = generator }
         }
-        rng = checkpoint.rng
-        step = checkpoint.step
-        epoch = checkpoint.epoch
+        loop.rng = checkpoint.rng
+        loop.step = checkpoint.step
+        loop.epoch = checkpoint.epoch
     }
 }
 
