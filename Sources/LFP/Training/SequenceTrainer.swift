@@ -17,7 +17,7 @@ public struct SequenceEpochSummary: Sendable {
 /// rewards are propagated and ascended exactly as `Trainer` does for classes. It reports mean
 /// edit distance and exact-match rate instead of accuracy. LFP only: a sequence reward needs
 /// no loss gradient.
-public final class SequenceTrainer {
+public final class SequenceTrainer: LoopDriven {
     /// The network being trained; its output width must be `layout.width`.
     public let model: Layer
     /// The training settings (`method` must be `.lfp`).
@@ -30,20 +30,6 @@ public final class SequenceTrainer {
     public let propagator: Propagator
     /// Shuffling, counters, schedule, stop requests and progress callbacks.
     public let loop: TrainingLoop
-    /// Steps taken so far.
-    public var step: Int { loop.step }
-    /// Epochs completed so far.
-    public var epoch: Int { loop.epoch }
-    /// Asked between steps; returning true ends the epoch early.
-    public var stopRequested: () -> Bool {
-        get { loop.stopRequested }
-        set { loop.stopRequested = newValue }
-    }
-    /// Called after every step with (steps done this epoch, steps in this epoch).
-    public var onStep: (Int, Int) -> Void {
-        get { loop.onStep }
-        set { loop.onStep = newValue }
-    }
 
     private let lfpUpdate: LFPUpdate
     private var batch = Tensor(shape: [0])
@@ -60,9 +46,6 @@ public final class SequenceTrainer {
         self.lfpUpdate = LFPUpdate(model: model, propagator: propagator, optimizer: configuration.optimizer)
         self.loop = TrainingLoop(configuration: configuration)
     }
-
-    /// Total steps of the run for a training set of `count` samples.
-    public func totalSteps(trainingCount count: Int) -> Int { loop.totalSteps(trainingCount: count) }
 
     /// One LFP update from `input` with target `sequences`; returns the summed reward, the summed
     /// edit distance and the exact matches of the batch (from the training forward pass).

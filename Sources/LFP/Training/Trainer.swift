@@ -54,7 +54,7 @@ public struct Evaluation: Sendable {
 /// Trains a model with LFP or with its gradient baseline, one shuffled mini-batch at a time.
 /// Given the same seed, data and OpenBLAS thread count, a run is bit-for-bit reproducible,
 /// including across a checkpoint and resume.
-public final class Trainer {
+public final class Trainer: LoopDriven {
     /// The network being trained.
     public let model: Layer
     /// The training settings.
@@ -67,20 +67,6 @@ public final class Trainer {
     public let propagator: Propagator
     /// Shuffling, counters, schedule, stop requests and progress callbacks.
     public let loop: TrainingLoop
-    /// Steps taken so far.
-    public var step: Int { loop.step }
-    /// Epochs completed so far.
-    public var epoch: Int { loop.epoch }
-    /// Asked between steps; returning true ends the epoch early (signal handling).
-    public var stopRequested: () -> Bool {
-        get { loop.stopRequested }
-        set { loop.stopRequested = newValue }
-    }
-    /// Called after every step with (steps done this epoch, steps in this epoch).
-    public var onStep: (Int, Int) -> Void {
-        get { loop.onStep }
-        set { loop.onStep = newValue }
-    }
 
     private let parameters: [Parameter]
     private let lfpUpdate: LFPUpdate
@@ -101,9 +87,6 @@ public final class Trainer {
         self.lfpUpdate = LFPUpdate(model: model, propagator: propagator, optimizer: configuration.optimizer)
         self.loop = TrainingLoop(configuration: configuration)
     }
-
-    /// Total steps of the run for a training set of `count` samples.
-    public func totalSteps(trainingCount count: Int) -> Int { loop.totalSteps(trainingCount: count) }
 
     /// One update from `input` with class `labels`. The reported loss is the softmax
     /// cross-entropy for LFP (for comparison) and the trained loss for the gradient baseline.

@@ -43,3 +43,29 @@ public final class TrainingLoop {
         return false
     }
 }
+
+/// A trainer driven by a `TrainingLoop`: its counters, stop request and progress callback are
+/// the loop's.
+public protocol LoopDriven: AnyObject {
+    /// The loop that drives it.
+    var loop: TrainingLoop { get }
+}
+
+extension LoopDriven {
+    /// Steps taken so far.
+    public var step: Int { loop.step }
+    /// Epochs completed so far.
+    public var epoch: Int { loop.epoch }
+    /// Asked between steps; returning true ends the epoch early (signal handling).
+    public var stopRequested: () -> Bool {
+        get { loop.stopRequested }
+        set { loop.stopRequested = newValue }
+    }
+    /// Called after every step with (steps done this epoch, steps in this epoch).
+    public var onStep: (Int, Int) -> Void {
+        get { loop.onStep }
+        set { loop.onStep = newValue }
+    }
+    /// Total steps of the run for a training set of `count` samples.
+    public func totalSteps(trainingCount count: Int) -> Int { loop.totalSteps(trainingCount: count) }
+}
