@@ -3,19 +3,20 @@ import LFP
 
 /// Macro-F1 over the batch as a reward. Sample `b`'s global reward for class `c` is the
 /// counterfactual `Δ[b,c]`: how much the batch's macro-F1 would change if that sample's prediction
-/// (arg-max) became `c`, all other predictions kept (0 for its current prediction). It is made
-/// per-output as Eq. 13 with Table 2 #3's shaping, `r = o_c · ρ_c · N·Δ[b,c]` with `ρ_c` the
-/// softmax convergence factor (the defaults); `sign(o_c)` instead of `o_c` with `magnitude` off
-/// (Eq. 12), `ρ = 1` with `convergence` off. Batch-coupled and not differentiable: no loss has
-/// this as its gradient.
+/// (arg-max) became `c`, all other predictions kept (0 for its current prediction). By default it
+/// is made per-output as the softmax-expected gain, `r_c = o_c · SM_c · N·(Δ_c − Σ_k SM_k Δ_k)`
+/// — `o_c` times the derivative of `N·Σ_k SM_k Δ_k`, the form Theorem 1 gives for that objective,
+/// which fades as predictions firm up (Eq. 13). With `convergence` off, `r_c = o_c · N·Δ_c`
+/// (Eq. 12 with the counterfactual as global reward); with `magnitude` off, `sign(o_c)` replaces
+/// `o_c`. Batch-coupled and not differentiable: no loss of the outputs has it as its gradient.
 public struct F1Reward: ConfigurableReward {
-    /// Whether to scale by #3's convergence factor: `1 − SM(o)_c` where `Δ > 0`, `SM(o)_c` where `Δ < 0`.
+    /// Whether to use the softmax-expected gain (default) instead of the raw counterfactual gain.
     public var convergence: Bool
     /// Whether to scale by `o_c` instead of `sign(o_c)` (like #3's `R_c = |o_c|`).
     public var magnitude: Bool
 
-    /// The reward; by default shaped like Table 2 #3 (convergence factor, scaled by `o_c`), which
-    /// trains stably; the sign-only forms need far smaller, well-tuned learning rates.
+    /// The reward; by default the softmax-expected gain scaled by `o_c`, which trains stably; the
+    /// raw and sign-only forms need far smaller, well-tuned learning rates.
     public init(convergence: Bool = true, magnitude: Bool = true) {
         self.convergence = convergence
         self.magnitude = magnitude
@@ -27,22 +28,26 @@ public struct F1Reward: ConfigurableReward {
 
     public var info: RewardInfo {
         RewardInfo(id: "f1", name: "Macro-F1 counterfactual",
-                   summary: "o_c * rho_c * N * (macro-F1 if the sample's prediction became c - macro-F1 now)",
+                   summary: "o_c * SM_c * N * (D_c - sum_k SM_k D_k), D_c = change of batch macro-F1 if the prediction became c",
                    description: """
                    Macro-F1 of the batch is the mean over all C classes of 2TP/(2TP+FP+FN) (0 for a \
                    class that is neither labelled nor predicted). For sample b with prediction p and \
                    class c, D[b,c] = F1(batch with b predicted as c) - F1(batch), computed from the \
-                   confusion matrix in O(1) (only columns p and c change). r[b,c] = g(o[b,c]) * rho * \
-                   N * D[b,c], with N the batch size, g = o[b,c] (magnitude = 1, default) or sign(o[b,c]) \
-                   (sign(0) = +1, Eq. 12), and rho = the softmax factor of Table 2 #3 (1 - SM(o)_c \
-                   where D > 0, SM(o)_c where D < 0; convergence = 1, default) or 1. Rewards rare \
-                   classes as much as the metric does, so it suits imbalanced data. The sign-only, \
-                   non-converging form (magnitude = 0, convergence = 0) is unstable under LFP-epsilon.
+                   confusion matrix in O(1) (only columns p and c change; D[b,p] = 0). With \
+                   convergence = 1 (default) r[b,c] = g(o[b,c]) * SM(o)_c * N * (D[b,c] - sum_k \
+                   SM(o)_k D[b,k]): o_c times the derivative of the F1 gain expected if the prediction \
+                   were drawn from the softmax (Theorem 1's form for that objective), so the current \
+                   prediction is pushed down when another class would raise F1 and up when every \
+                   other would lower it, and rewards fade as the softmax becomes confident. With \
+                   convergence = 0, r[b,c] = g(o[b,c]) * N * D[b,c] (Eq. 12 with the counterfactual as \
+                   global reward; the predicted class gets nothing). g = o[b,c] (magnitude = 1, \
+                   default) or sign(o[b,c]) (sign(0) = +1). N is the batch size. Rewards rare classes as \
+                   much as the metric does, so it suits imbalanced data.
                    """,
                    differentiable: false, paperReference: "Eq. 12-13 (reward shaping); metric not in the paper",
                    parameters: [
                        RewardParameter(name: "convergence", defaultValue: 1,
-                                       summary: "1: scale by the softmax convergence factor (Eq. 13)"),
+                                       summary: "1: softmax-expected gain (fades as predictions firm up, Eq. 13); 0: raw gain"),
                        RewardParameter(name: "magnitude", defaultValue: 1, summary: "1: scale by o_c, 0: by sign(o_c)"),
                    ],
                    batchCoupled: true)
@@ -95,13 +100,22 @@ public struct F1Reward: ConfigurableReward {
                 probabilities.withUnsafeMutableBufferPointer { p in
                     for b in 0..<n {
                         let row = o.baseAddress! + b * m
-                        if converge { Kernels.softmax(row, count: m, into: p.baseAddress!) }
+                        if converge {
+                            Kernels.softmax(row, count: m, into: p.baseAddress!)
+                            var expected: Float = 0
+                            for c in 0..<m { expected += p[c] * Float(gains[b * m + c]) }
+                            for c in 0..<m {
+                                let advantage = (Float(gains[b * m + c]) - expected) * Float(n)
+                                let g: Float = scaled ? row[c] : (row[c] >= 0 ? 1 : -1)
+                                rp[b * m + c] = g * p[c] * advantage
+                            }
+                            continue
+                        }
                         for c in 0..<m {
                             let gain = Float(gains[b * m + c]) * Float(n)
                             guard gain != 0 else { continue }
-                            let rho: Float = converge ? (gain > 0 ? 1 - p[c] : p[c]) : 1
                             let g: Float = scaled ? row[c] : (row[c] >= 0 ? 1 : -1)
-                            rp[b * m + c] = g * rho * gain
+                            rp[b * m + c] = g * gain
                         }
                     }
                 }

@@ -43,20 +43,28 @@ struct F1RewardTests {
         #expect(r[0, 0] == 0)
     }
 
-    @Test func convergenceFactorScalesGainsBySoftmaxLikeTableTwoNumberThree() throws {
+    @Test func convergingFormIsOutputTimesGradientOfExpectedF1GainUnderSoftmax() throws {
+        // With E = N · Σ_k softmax(o)_k · D_k (the batch-scaled F1 gain expected if the prediction
+        // were drawn from the softmax), the reward is r_c = o_c · ∂E/∂o_c: Theorem 1's form for
+        // the objective "expected F1 gain". Checked against central differences of E.
         let o = Support.randomOutputs(rows: 12, columns: 3, seed: 5)
         let y = Support.randomLabels(count: 12, classes: 3, seed: 6)
-        let plain = try F1Reward(convergence: false, magnitude: false)(outputs: o, targets: .classes(y))
-        let converging = try F1Reward(convergence: true, magnitude: false)(outputs: o, targets: .classes(y))
+        let gains = F1Reward.counterfactualGains(predictions: o.argmaxRows(), labels: y, classes: 3)
         let shaped = try F1Reward()(outputs: o, targets: .classes(y))
+        let signOnly = try F1Reward(convergence: true, magnitude: false)(outputs: o, targets: .classes(y))
         for b in 0..<12 {
+            func expectedGain(_ row: [Double]) -> Double {
+                let total = row.map { exp($0) }.reduce(0, +)
+                return (0..<3).reduce(0) { $0 + exp(row[$1]) / total * gains[b * 3 + $1] } * 12
+            }
             let row = (0..<3).map { Double(o[b, $0]) }
-            let total = row.map { exp($0) }.reduce(0, +)
             for c in 0..<3 {
-                let p = Float(exp(row[c]) / total)
-                let rho = plain[b, c] * (o[b, c] >= 0 ? 1 : -1) > 0 ? 1 - p : p
-                #expect(abs(converging[b, c] - plain[b, c] * rho) < 1e-5)
-                #expect(abs(shaped[b, c] - converging[b, c] * abs(o[b, c])) < 1e-5)   // magnitude: o_c, not sign(o_c)
+                var up = row, down = row
+                up[c] += 1e-5
+                down[c] -= 1e-5
+                let derivative = (expectedGain(up) - expectedGain(down)) / 2e-5
+                #expect(abs(Double(shaped[b, c]) - row[c] * derivative) < 1e-4)
+                #expect(abs(Double(signOnly[b, c]) - (row[c] >= 0 ? 1 : -1) * derivative) < 1e-4)
             }
         }
     }
