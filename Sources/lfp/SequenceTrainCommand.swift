@@ -106,11 +106,12 @@ enum SequenceTrainCommand {
         guard settings.dataset != "digit-strings" else {
             return DigitStrings.synthetic(seed: settings.seed, positions: settings.positions)
         }
-        guard let preset = DatasetPreset.named(settings.dataset), preset.needsFiles else {
+        guard let preset = DatasetPreset.named(settings.dataset), preset.needsFiles, preset.name != "csv" else {
             throw CLIError.usage("--task sequence uses --dataset digit-strings (built-in glyphs) or mnist/fashion-mnist "
                 + "with --data-dir, not '\(settings.dataset)'")
         }
-        let digits = try preset.load(dataDirectory: settings.dataDir, seed: settings.seed)
+        let digits = try preset.load(dataDirectory: settings.dataDir, files: CSVFiles(train: nil, test: nil),
+                                     seed: settings.seed)
         return DigitStrings.fromDigits(digits, seed: settings.seed, positions: settings.positions)
     }
 }

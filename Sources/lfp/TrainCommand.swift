@@ -13,8 +13,10 @@ enum TrainCommand {
     Defaults are the paper's settings for the chosen dataset.
 
     data and model:
-      --dataset NAME        blobs, circles, swirl (built in), mnist, fashion-mnist (default swirl)
+      --dataset NAME        blobs, circles, swirl (built in), mnist, fashion-mnist, csv (swirl)
       --data-dir DIR        folder with the IDX files (or set LFP_DATA_DIR to their parent)
+      --data-file FILE      --dataset csv: numeric columns, class label last (header detected)
+      --test-file FILE      --dataset csv: test samples (default: a seeded fifth of --data-file)
       --train-limit N       train on the first N training samples only
       --model SPEC          mlp:W1,W2,...  or  resmlp:WIDTHxBLOCKS (default: the dataset's)
       --activation NAME     relu, leaky-relu, silu, elu, tanh, sigmoid, heaviside, identity (relu)

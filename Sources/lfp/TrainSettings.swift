@@ -7,6 +7,10 @@ import Rewards
 struct TrainSettings: Codable, Equatable {
     var dataset: String
     var dataDir: String?
+    /// Training CSV of `--dataset csv`.
+    var dataFile: String?
+    /// Test CSV of `--dataset csv` (else a fifth of the training file).
+    var testFile: String?
     var model: String
     var activation: String
     var method: TrainingMethod
@@ -36,7 +40,7 @@ struct TrainSettings: Codable, Equatable {
 
     /// Options that take a value, shared by parsing and `--config` files.
     static let valuedOptions: Set<String> = [
-        "dataset", "data-dir", "model", "activation", "method", "rule", "epsilon", "reward", "lr",
+        "dataset", "data-dir", "data-file", "test-file", "model", "activation", "method", "rule", "epsilon", "reward", "lr",
         "momentum", "weight-decay", "batch-size", "epochs", "seed", "schedule", "clip-norm",
         "adaptive-clip", "dropout", "threads", "train-limit",
         "task", "positions", "reward-command", "reward-timeout",
@@ -62,6 +66,8 @@ struct TrainSettings: Codable, Equatable {
         rewardTimeout = try given.double("reward-timeout", min: 0.001) ?? 30
         let preset = DatasetPreset.named(dataset)!
         let datasetName = dataset
+        dataFile = given.string("data-file")
+        testFile = given.string("test-file")
         dataDir = given.string("data-dir") ?? ProcessInfo.processInfo.environment["LFP_DATA_DIR"].map {
             ($0 as NSString).appendingPathComponent(datasetName)
         }
@@ -125,7 +131,8 @@ struct TrainSettings: Codable, Equatable {
 
     /// The training and test data, limited by `--train-limit`.
     func loadData() throws -> DataSplit {
-        var split = try DatasetPreset.named(dataset)!.load(dataDirectory: dataDir, seed: seed)
+        var split = try DatasetPreset.named(dataset)!.load(dataDirectory: dataDir, files: CSVFiles(train: dataFile, test: testFile),
+                                                               seed: seed)
         if let trainLimit { split.train = split.train.prefix(trainLimit) }
         return split
     }

@@ -38,6 +38,20 @@ struct ExitCodeTests {
         #expect(result.stderr.contains("train-images-idx3-ubyte"))
     }
 
+    @Test("a malformed CSV exits 65 naming the line, a missing one 66, none at all 64")
+    func csvErrors() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let bad = dir.appendingPathComponent("bad.csv")
+        try Data("a,b,label\n1,2,0\n3,oops,1\n".utf8).write(to: bad)
+        let malformed = try CLIRunner.run(["train", "--dataset", "csv", "--data-file", bad.path, "--no-log"])
+        #expect(malformed.status == 65)
+        #expect(malformed.stderr.contains("line 3"))
+        let missing = try CLIRunner.run(["train", "--dataset", "csv", "--data-file", dir.appendingPathComponent("none.csv").path,
+                                         "--no-log"])
+        #expect(missing.status == 66)
+        #expect(try CLIRunner.run(["train", "--dataset", "csv", "--no-log"]).status == 64)
+    }
+
     @Test("a config file that is not a JSON object exits 65; a missing one 66")
     func badConfigFiles() throws {
         let dir = try CLIRunner.temporaryDirectory()

@@ -53,6 +53,28 @@ struct TrainCommandTests {
         #expect(abs((json["learning_rate"] as? Double ?? 0) - 0.002) < 1e-9)
     }
 
+    @Test("--dataset csv trains on a CSV file with a seeded held-out fifth, or on a given test file")
+    func csvFilesTrain() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        var rows = ["x,y,label"]
+        var rng = SystemRandomNumberGenerator()
+        for i in 0..<400 {
+            let c = i % 2
+            rows.append("\(Double(c) * 2 + Double.random(in: -0.3...0.3, using: &rng)),\(Double.random(in: -1...1, using: &rng)),\(c)")
+        }
+        let train = dir.appendingPathComponent("train.csv")
+        try Data(rows.joined(separator: "\n").utf8).write(to: train)
+        let held = try CLIRunner.run(["train", "--dataset", "csv", "--data-file", train.path, "--no-log", "--json", "--quiet"])
+        #expect(held.status == 0, "stderr: \(held.stderr)")
+        #expect((try held.lastJSONObject()["test_accuracy"] as? Double ?? 0) >= 0.95)
+        let test = dir.appendingPathComponent("test.csv")
+        try Data((rows.prefix(1) + rows.suffix(50)).joined(separator: "\n").utf8).write(to: test)
+        let given = try CLIRunner.run(["train", "--dataset", "csv", "--data-file", train.path, "--test-file", test.path,
+                                       "--no-log", "--json", "--quiet"])
+        #expect(given.status == 0, "stderr: \(given.stderr)")
+        #expect((try given.lastJSONObject()["test_accuracy"] as? Double ?? 0) >= 0.95)
+    }
+
     @Test("--help describes every command")
     func helpIsAvailable() throws {
         for command in [["--help"], ["train", "--help"], ["bench", "--help"]] {

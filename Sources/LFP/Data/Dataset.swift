@@ -77,3 +77,22 @@ public enum DataError: Error, CustomStringConvertible, Equatable {
         }
     }
 }
+
+extension Dataset {
+    /// The samples at `indices`, in that order, as a new dataset.
+    public func subset(_ indices: ArraySlice<Int>, name: String) -> Dataset {
+        var inputs = Tensor(shape: [0]), picked: [Int] = []
+        gather(indices, into: &inputs, labels: &picked)
+        return Dataset(name: name, inputs: inputs, labels: picked, classCount: classCount)
+    }
+
+    /// A seeded random split into training and test samples; `testFraction` of the samples (at
+    /// least one, when there are two or more) go to the test set.
+    public func split(testFraction: Double, seed: UInt64) -> DataSplit {
+        var rng = SeededGenerator(seed: seed ^ 0x5B11_7DA7_A5E7_0001)
+        let order = rng.permutation(count)
+        let testCount = count < 2 ? 0 : min(count - 1, max(1, Int((Double(count) * testFraction).rounded())))
+        return DataSplit(train: subset(order[testCount...], name: name + "-train"),
+                         test: subset(order[..<testCount], name: name + "-test"))
+    }
+}
