@@ -94,9 +94,11 @@ public final class Propagator {
         r.scalars.withUnsafeBufferPointer { rp in
             z.scalars.withUnsafeBufferPointer { zp in
                 s.scalars.withUnsafeMutableBufferPointer { sp in
-                    for i in 0..<sp.count {
-                        let d = Kernels.stabilize(zp[i], epsilon: epsilon)
-                        sp[i] = d == 0 ? 0 : rp[i] / d
+                    if epsilon > 0 {
+                        // |stab(z)| ≥ ε: no zero denominators, and a branch-free loop that vectorises.
+                        for i in 0..<sp.count { sp[i] = rp[i] / Kernels.stabilize(zp[i], epsilon: epsilon) }
+                    } else {
+                        for i in 0..<sp.count { sp[i] = zp[i] == 0 ? 0 : rp[i] / zp[i] }
                     }
                 }
             }
