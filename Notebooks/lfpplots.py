@@ -49,7 +49,7 @@ def plot_learning_curves(curves: pd.DataFrame, runs: pd.DataFrame,
         ax.set_title(METRIC_TITLES.get(key, key))
         ax.set_xlabel("epoch")
         ax.grid(alpha=0.3)
-    axes[0][-1].legend(fontsize=7, loc="best")
+    axes[0][0].legend(fontsize=7, loc="best")
     fig.tight_layout()
     return fig
 
