@@ -1,3 +1,5 @@
+import Foundation
+
 /// A plain-data description of a network, from which `build` makes the layers. Together with the
 /// parameter values it is what a checkpoint stores.
 public indirect enum LayerSpec: Codable, Equatable, Sendable {
@@ -72,5 +74,20 @@ public enum SnapshotError: Error, CustomStringConvertible, Equatable {
         case .missingParameter(let n): return "snapshot has no value for parameter \(n)"
         case let .shapeMismatch(n, e, f): return "parameter \(n): expected shape \(e), snapshot has \(f)"
         }
+    }
+}
+
+extension ModelSnapshot {
+    /// The snapshot as a tensor archive (metadata: the layer spec).
+    public func archived() throws -> Data {
+        try TensorArchive(metadata: JSONEncoder().encode(spec),
+                          tensors: parameters.keys.sorted().map { ($0, parameters[$0]!) }).encoded()
+    }
+
+    /// Reads a snapshot written by `archived()`.
+    public init(archive data: Data) throws {
+        let archive = try TensorArchive(decoding: data)
+        self.init(spec: try JSONDecoder().decode(LayerSpec.self, from: archive.metadata),
+                  parameters: Dictionary(uniqueKeysWithValues: archive.tensors.map { ($0.name, $0.tensor) }))
     }
 }
