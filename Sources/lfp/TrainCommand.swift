@@ -77,7 +77,7 @@ enum TrainCommand {
         }
         let json = args.has("json"), quiet = args.has("quiet")
         let signals = StopSignals()
-        var settings: TrainSettings
+        let settings: TrainSettings
         let trainer: Trainer
         let split: DataSplit
         var recorder: RunRecorder?

@@ -71,7 +71,7 @@ struct RunLogDurabilityTests {
         process.executableURL = CLIRunner.executable
         process.arguments = ["train", "--dataset", "circles", "--epochs", "400", "--db", db, "--quiet"]
         let errURL = dir.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: errURL)
         try process.run()
@@ -104,7 +104,7 @@ struct RunLogDurabilityTests {
             process.arguments = ["train", "--dataset", "blobs", "--epochs", "6", "--seed", "\(seed)", "--db", db,
                                  "--json", "--quiet"]
             let errURL = dir.appendingPathComponent("stderr-\(seed)")
-            FileManager.default.createFile(atPath: errURL.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
             process.standardOutput = FileHandle.nullDevice
             process.standardError = try FileHandle(forWritingTo: errURL)
             try process.run()
