@@ -10,11 +10,6 @@ final class RunRecorder {
     let runID: Int64
     private var heartbeat: RunHeartbeat?
 
-    /// The database path: `--db`, else `$LFP_DB`, else `runs.sqlite` here.
-    static func databasePath(_ option: String?) -> String {
-        option ?? ProcessInfo.processInfo.environment["LFP_DB"] ?? "runs.sqlite"
-    }
-
     /// Opens the log (creating it if needed), mapping failures to CLI errors.
     static func openStore(_ path: String, readOnly: Bool = false) throws -> RunLogStore {
         do { return try RunLogStore(path: path, readOnly: readOnly) } catch let error as RunLogError {

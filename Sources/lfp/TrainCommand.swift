@@ -85,7 +85,7 @@ enum TrainCommand {
         if let resume = args.string("resume") {
             guard let runID = Int64(resume), runID > 0 else { throw CLIError.usage("--resume expects a run id, got '\(resume)'") }
             guard !args.has("no-log") else { throw CLIError.usage("--resume needs the run log; drop --no-log") }
-            let store = try RunRecorder.openStore(RunRecorder.databasePath(args.string("db")))
+            let store = try RunRecorder.openStore(try RunsDatabase.path(args))
             let point = try ResumedRun.reopen(store: store, runID: runID)
             settings = point.settings
             Kernels.setThreadCount(settings.threads)
@@ -115,7 +115,7 @@ enum TrainCommand {
     static func startRecorder(_ args: CommandLineArguments, _ settings: TrainSettings, _ reward: Reward) throws
         -> RunRecorder? {
         guard !args.has("no-log") else { return nil }
-        let store = try RunRecorder.openStore(RunRecorder.databasePath(args.string("db")))
+        let store = try RunRecorder.openStore(try RunsDatabase.path(args))
         let source: RewardSource = settings.rewardCommand.map { .program(command: ["/bin/sh", "-c", "exec " + $0]) }
             ?? .builtIn
         return try RunRecorder(store: store, settings: settings, reward: reward, rewardSource: source,

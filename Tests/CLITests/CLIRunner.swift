@@ -33,16 +33,20 @@ struct CLIRunner {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    /// Runs `lfp` with `arguments` in `directory` (a fresh temporary folder by default).
+    /// Runs `lfp` with `arguments` in `directory` (by default a fresh temporary folder, removed
+    /// afterwards, so that a default `runs.sqlite` never outlives the test), without `$LFP_DB`
+    /// unless `environment` sets it.
     static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        process.currentDirectoryURL = directory ?? FileManager.default.temporaryDirectory
+        let scratch = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        process.currentDirectoryURL = directory ?? scratch
         var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "LFP_DB")
         for (k, v) in environment { env[k] = v }
         process.environment = env
-        let scratch = try temporaryDirectory()
         let outURL = scratch.appendingPathComponent("stdout"), errURL = scratch.appendingPathComponent("stderr")
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
@@ -54,7 +58,6 @@ struct CLIRunner {
         process.waitUntilExit()
         try out.close()
         try err.close()
-        defer { try? FileManager.default.removeItem(at: scratch) }
         return Result(status: process.terminationStatus,
                       stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
                       stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
