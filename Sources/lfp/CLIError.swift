@@ -1,4 +1,5 @@
 import Foundation
+import LFP
 
 /// A failure the command line reports with a message and a sysexits-style exit code.
 enum CLIError: Error, CustomStringConvertible {
@@ -32,6 +33,18 @@ enum CLIError: Error, CustomStringConvertible {
              .interrupted(let m):
             return m
         }
+    }
+}
+
+extension CLIError {
+    /// A failure inside training, with a hint when the model's outputs stopped being finite
+    /// (divergence, almost always a learning rate that is too large).
+    static func trainingFailed(epoch: Int, _ error: Error) -> CLIError {
+        var message = "training failed in epoch \(epoch): \(error)"
+        if case RewardError.nonFinite(_, let detail)? = error as? RewardError, detail.hasPrefix("outputs") {
+            message += " (the model diverged; try a smaller --lr)"
+        }
+        return .software(message)
     }
 }
 

@@ -59,7 +59,7 @@ enum SequenceTrainCommand {
                                                             totalSteps: trainer.totalSteps(trainingCount: split.train.count))
             let epochSummary: SequenceEpochSummary
             do { epochSummary = try trainer.trainEpoch(on: split.train) } catch {
-                throw CLIError.software("training failed in epoch \(trainer.epoch + 1): \(error)")
+                throw CLIError.trainingFailed(epoch: trainer.epoch + 1, error)
             }
             if epochSummary.interrupted {
                 throw CLIError.interrupted("interrupted after \(trainer.epoch) completed epochs (sequence runs cannot be resumed)")

@@ -140,7 +140,7 @@ enum TrainCommand {
                                                             totalSteps: totalSteps)
             let summary: EpochSummary
             do { summary = try trainer.trainEpoch(on: split.train) } catch {
-                throw CLIError.software("training failed in epoch \(trainer.epoch + 1): \(error)")
+                throw CLIError.trainingFailed(epoch: trainer.epoch + 1, error)
             }
             if summary.interrupted {
                 let where_ = recorder.map { " (run \($0.runID): continue with 'lfp train --resume \($0.runID)')" } ?? ""

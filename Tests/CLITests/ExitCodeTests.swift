@@ -38,6 +38,16 @@ struct ExitCodeTests {
         #expect(result.stderr.contains("train-images-idx3-ubyte"))
     }
 
+    @Test("a diverging run exits 70 with a hint and is logged as failed")
+    func divergenceExits70WithAHint() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let result = try CLIRunner.run(["train", "--dataset", "blobs", "--lr", "1e9", "--epochs", "2", "--quiet"], in: dir)
+        #expect(result.status == 70)
+        #expect(result.stderr.contains("smaller --lr"), "stderr: \(result.stderr)")
+        let list = try CLIRunner.run(["runs", "list", "--json"], in: dir)
+        #expect(list.stdout.contains("\"failed\""))
+    }
+
     @Test("a malformed CSV exits 65 naming the line, a missing one 66, none at all 64")
     func csvErrors() throws {
         let dir = try CLIRunner.temporaryDirectory()
