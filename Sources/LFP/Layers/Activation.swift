@@ -24,6 +24,7 @@ public final class Activation: Layer {
 
     public var spec: LayerSpec { .activation(name: name, kind: kind, coefficient: coefficient) }
 
+    /// `φ(x)` element-wise.
     @discardableResult
     public func forward(_ input: Tensor, mode: Mode) -> Tensor {
         output.resize(to: input.shape)
@@ -45,6 +46,7 @@ public final class Activation: Layer {
         return output
     }
 
+    /// `v ⊙ φ′(x)` (zero everywhere for Heaviside).
     public func backward(_ vector: Tensor, input: Tensor, needsInputVector: Bool) -> Tensor {
         guard needsInputVector else { return Tensor(shape: [0]) }
         inputVector.resize(to: input.shape)

@@ -38,6 +38,7 @@ public final class Dense: Layer {
 
     public var spec: LayerSpec { .dense(name: name, inputs: inputSize, outputs: outputSize, bias: bias != nil) }
 
+    /// `z = x·Wᵀ + b` (Eq. 1 before the activation), into the layer's output buffer.
     @discardableResult
     public func forward(_ input: Tensor, mode: Mode) -> Tensor {
         precondition(input.columns == inputSize, "\(name): expected \(inputSize) input features, got \(input.shape)")
@@ -60,6 +61,7 @@ public final class Dense: Layer {
         return output
     }
 
+    /// `grad_W (+)= vᵀ·x`, `grad_b (+)= Σ_batch v`, and returns `v·W` (the input-side product).
     public func backward(_ vector: Tensor, input: Tensor, needsInputVector: Bool) -> Tensor {
         let n = input.rows, m = outputSize, k = inputSize
         vector.scalars.withUnsafeBufferPointer { g in

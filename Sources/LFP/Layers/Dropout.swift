@@ -24,6 +24,7 @@ public final class Dropout: Layer {
     public var parameters: [Parameter] { [] }
     public var spec: LayerSpec { .dropout(name: name, probability: probability) }
 
+    /// In training, `x ⊙ mask` with a fresh mask of `0` and `1/(1−p)`; in evaluation, `x`.
     @discardableResult
     public func forward(_ input: Tensor, mode: Mode) -> Tensor {
         lastModeWasTrain = mode == .train && probability > 0
@@ -47,6 +48,7 @@ public final class Dropout: Layer {
         return output
     }
 
+    /// `v ⊙ mask` for the last training pass (identity in evaluation).
     public func backward(_ vector: Tensor, input: Tensor, needsInputVector: Bool) -> Tensor {
         guard needsInputVector else { return Tensor(shape: [0]) }
         guard lastModeWasTrain else { return vector }

@@ -10,12 +10,14 @@ public final class Flatten: Layer {
     public var parameters: [Parameter] { [] }
     public var spec: LayerSpec { .flatten(name: name) }
 
+    /// `[N, …]` to `[N, features]`, sharing the storage.
     @discardableResult
     public func forward(_ input: Tensor, mode: Mode) -> Tensor {
         output = input.reshaped([input.rows, input.columns])
         return output
     }
 
+    /// `v` reshaped back to the input's shape.
     public func backward(_ vector: Tensor, input: Tensor, needsInputVector: Bool) -> Tensor {
         needsInputVector ? vector.reshaped(input.shape) : Tensor(shape: [0])
     }

@@ -18,6 +18,7 @@ public final class Residual: LayerContainer {
     public var parameters: [Parameter] { [] }
     public var spec: LayerSpec { .residual(name: name, branch: branch.spec) }
 
+    /// `z = f(h) + h`.
     @discardableResult
     public func forward(_ input: Tensor, mode: Mode) -> Tensor {
         let f = branch.forward(input, mode: mode)
@@ -33,6 +34,7 @@ public final class Residual: LayerContainer {
         return output
     }
 
+    /// The branch's product plus the skip's: `J_f(v) + v`.
     public func backward(_ vector: Tensor, input: Tensor, needsInputVector: Bool) -> Tensor {
         let throughBranch = branch.backward(vector, input: input, needsInputVector: needsInputVector)
         guard needsInputVector else { return Tensor(shape: [0]) }

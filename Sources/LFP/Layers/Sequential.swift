@@ -16,6 +16,7 @@ public final class Sequential: LayerContainer {
     public var output: Tensor { layers.last?.output ?? Tensor(shape: [0]) }
     public var spec: LayerSpec { .sequential(name: name, layers: layers.map(\.spec)) }
 
+    /// Each layer on the previous one's output.
     @discardableResult
     public func forward(_ input: Tensor, mode: Mode) -> Tensor {
         var current = input
@@ -28,6 +29,7 @@ public final class Sequential: LayerContainer {
         index == 0 ? chainInput : layers[index - 1].output
     }
 
+    /// The layers' products in reverse order.
     public func backward(_ vector: Tensor, input: Tensor, needsInputVector: Bool) -> Tensor {
         var current = vector
         for index in layers.indices.reversed() {
