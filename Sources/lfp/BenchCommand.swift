@@ -36,6 +36,9 @@ enum BenchCommand {
             return
         }
         let args = try CommandLineArguments(words, options: ["models", "steps", "threads"], flags: ["json", "no-logging"])
+        #if DEBUG
+        printError("lfp bench: this is a debug build; time a release build (swift build -c release) for real figures")
+        #endif
         let threads = try args.int("threads", min: 1) ?? 1
         Kernels.setThreadCount(threads)
         let chosen = (args.string("models") ?? "mlp,toy").split(separator: ",").map(String.init)
