@@ -117,6 +117,21 @@ public struct Tensor: Sendable, Equatable, Codable {
         }
     }
 
+    /// Copies the first-dimension entries at `indices`, in that order, into `destination`
+    /// (reshaped to `[indices.count, ...]`, its storage reused when the size matches): a batch
+    /// gathered from a dataset without allocating.
+    public func gatherRows(_ indices: ArraySlice<Int>, into destination: inout Tensor) {
+        let m = columns
+        destination.resize(to: [indices.count] + shape.dropFirst())
+        scalars.withUnsafeBufferPointer { src in
+            destination.scalars.withUnsafeMutableBufferPointer { dst in
+                for (row, index) in indices.enumerated() {
+                    (dst.baseAddress! + row * m).update(from: src.baseAddress! + index * m, count: m)
+                }
+            }
+        }
+    }
+
     /// Rows `range` of the first dimension, as a new tensor.
     public func rows(_ range: Range<Int>) -> Tensor {
         let m = columns

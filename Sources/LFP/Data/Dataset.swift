@@ -29,17 +29,9 @@ public struct Dataset: Sendable {
     /// Copies the samples at `indices` into `batch` (reshaped to `[indices.count, ...sampleShape]`,
     /// storage reused when the size matches) and their labels into `batchLabels`.
     public func gather(_ indices: ArraySlice<Int>, into batch: inout Tensor, labels batchLabels: inout [Int]) {
-        let m = featureCount
-        batch.resize(to: [indices.count] + sampleShape)
+        inputs.gatherRows(indices, into: &batch)
         batchLabels.removeAll(keepingCapacity: true)
-        inputs.scalars.withUnsafeBufferPointer { src in
-            batch.scalars.withUnsafeMutableBufferPointer { dst in
-                for (row, index) in indices.enumerated() {
-                    (dst.baseAddress! + row * m).update(from: src.baseAddress! + index * m, count: m)
-                    batchLabels.append(labels[index])
-                }
-            }
-        }
+        for index in indices { batchLabels.append(labels[index]) }
     }
 
     /// The first `n` samples (or all, if fewer).

@@ -28,17 +28,9 @@ public struct SequenceDataset: Sendable {
     /// Copies the samples at `indices` into `batch` (storage reused when the size matches) and
     /// their target sequences into `batchSequences`.
     public func gather(_ indices: ArraySlice<Int>, into batch: inout Tensor, sequences batchSequences: inout [[Int]]) {
-        let m = inputs.columns
-        batch.resize(to: [indices.count] + sampleShape)
+        inputs.gatherRows(indices, into: &batch)
         batchSequences.removeAll(keepingCapacity: true)
-        inputs.scalars.withUnsafeBufferPointer { src in
-            batch.scalars.withUnsafeMutableBufferPointer { dst in
-                for (row, index) in indices.enumerated() {
-                    (dst.baseAddress! + row * m).update(from: src.baseAddress! + index * m, count: m)
-                    batchSequences.append(sequences[index])
-                }
-            }
-        }
+        for index in indices { batchSequences.append(sequences[index]) }
     }
 }
 
