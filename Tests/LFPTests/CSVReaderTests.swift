@@ -4,19 +4,6 @@ import Testing
 
 /// CSV datasets: layouts that must read, and malformed files that must fail with the line.
 @Suite struct CSVReaderTests {
-    /// The reason of the `DataError.malformed` that `body` throws, or a description of what
-    /// happened instead.
-    private func reason(_ body: () throws -> Dataset) -> String {
-        do {
-            _ = try body()
-            return "no error"
-        } catch DataError.malformed(_, let reason) {
-            return reason
-        } catch {
-            return "unexpected error \(error)"
-        }
-    }
-
     @Test func headerlessLabelLast() throws {
         let set = try CSVReader.parse("0.5,1,0\n-2,3e-1,2\n4,5,1\n")
         #expect(set.inputs.shape == [3, 2])
@@ -61,41 +48,41 @@ import Testing
         #expect(throws: DataError.malformed(path: "d.csv", reason: "line 3: column 2: \"abc\" is not a number")) {
             try CSVReader.parse("a,b,label\n1,2,0\n3,abc,1\n", path: "d.csv")
         }
-        #expect(reason { try CSVReader.parse("1,,0\n") } == "line 1: column 2: an empty cell is not a number")
-        #expect(reason { try CSVReader.parse("1,2,0\n1,inf,0\n") } == "line 2: column 2: \"inf\" is not a finite number")
+        #expect(malformedReason { try CSVReader.parse("1,,0\n") } == "line 1: column 2: an empty cell is not a number")
+        #expect(malformedReason { try CSVReader.parse("1,2,0\n1,inf,0\n") } == "line 2: column 2: \"inf\" is not a finite number")
     }
 
     @Test func raggedRow() {
-        #expect(reason { try CSVReader.parse("1,2,0\n\n3,4,5,1\n") } == "line 3: 4 cells, expected 3 like line 1")
-        #expect(reason { try CSVReader.parse("x,y,label\n1,0\n") } == "line 2: 2 cells, expected 3 like line 1")
+        #expect(malformedReason { try CSVReader.parse("1,2,0\n\n3,4,5,1\n") } == "line 3: 4 cells, expected 3 like line 1")
+        #expect(malformedReason { try CSVReader.parse("x,y,label\n1,0\n") } == "line 2: 2 cells, expected 3 like line 1")
     }
 
     @Test func emptyFileAndHeaderOnly() {
-        #expect(reason { try CSVReader.parse("") } == "file is empty")
-        #expect(reason { try CSVReader.parse("\n  \n\r\n") } == "file is empty")
-        #expect(reason { try CSVReader.parse("x,label\n") } == "no data rows after the header on line 1")
+        #expect(malformedReason { try CSVReader.parse("") } == "file is empty")
+        #expect(malformedReason { try CSVReader.parse("\n  \n\r\n") } == "file is empty")
+        #expect(malformedReason { try CSVReader.parse("x,label\n") } == "no data rows after the header on line 1")
     }
 
     @Test func badLabels() {
-        #expect(reason { try CSVReader.parse("1,0.5\n") } == "line 1: column 2: label \"0.5\" is not a non-negative integer")
-        #expect(reason { try CSVReader.parse("1,0\n2,-1\n") } == "line 2: column 2: label \"-1\" is not a non-negative integer")
-        #expect(reason { try CSVReader.parse("1,0\n2,cat\n") } == "line 2: column 2: label \"cat\" is not a non-negative integer")
-        #expect(reason { try CSVReader.parse("1,0\n2,3\n", options: .init(classCount: 3)) }
+        #expect(malformedReason { try CSVReader.parse("1,0.5\n") } == "line 1: column 2: label \"0.5\" is not a non-negative integer")
+        #expect(malformedReason { try CSVReader.parse("1,0\n2,-1\n") } == "line 2: column 2: label \"-1\" is not a non-negative integer")
+        #expect(malformedReason { try CSVReader.parse("1,0\n2,cat\n") } == "line 2: column 2: label \"cat\" is not a non-negative integer")
+        #expect(malformedReason { try CSVReader.parse("1,0\n2,3\n", options: .init(classCount: 3)) }
                 == "line 2: column 2: label 3 is not below the class count 3")
     }
 
     @Test func badLabelColumnChoices() {
-        #expect(reason { try CSVReader.parse("x,y\n1,0\n", options: .init(labelColumn: .named("z"))) }
+        #expect(malformedReason { try CSVReader.parse("x,y\n1,0\n", options: .init(labelColumn: .named("z"))) }
                 == "line 1: the header has no column named \"z\" (columns: x, y)")
-        #expect(reason { try CSVReader.parse("1,0\n", options: .init(labelColumn: .named("y"))) }
+        #expect(malformedReason { try CSVReader.parse("1,0\n", options: .init(labelColumn: .named("y"))) }
                 == "line 1: the label column is named \"y\" but the file has no header row")
-        #expect(reason { try CSVReader.parse("1,0\n", options: .init(labelColumn: .index(2))) }
+        #expect(malformedReason { try CSVReader.parse("1,0\n", options: .init(labelColumn: .index(2))) }
                 == "line 1: label column 2 does not exist in a row of 2 cells")
-        #expect(reason { try CSVReader.parse("0\n1\n") }
+        #expect(malformedReason { try CSVReader.parse("0\n1\n") }
                 == "line 1: a row needs at least one feature column besides the label, found 1 cell")
     }
 
     @Test func unclosedQuote() {
-        #expect(reason { try CSVReader.parse("1,0\n\"2,1\n") } == "line 2: quoted cell is never closed")
+        #expect(malformedReason { try CSVReader.parse("1,0\n\"2,1\n") } == "line 2: quoted cell is never closed")
     }
 }

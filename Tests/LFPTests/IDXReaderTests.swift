@@ -64,19 +64,6 @@ import Testing
         idx(magic: IDXReader.labelMagic, dims: [values.count], payload: values)
     }
 
-    /// The reason of the `DataError.malformed` that `body` throws, or a description of what
-    /// happened instead.
-    private func reason<T>(_ body: () throws -> T) -> String {
-        do {
-            _ = try body()
-            return "no error"
-        } catch DataError.malformed(_, let reason) {
-            return reason
-        } catch {
-            return "unexpected error \(error)"
-        }
-    }
-
     // MARK: Round trips
 
     @Test func rawImagesAndLabelsRoundTrip() throws {
@@ -122,19 +109,19 @@ import Testing
     @Test func wrongMagicNumbers() throws {
         let scratch = try Scratch()
         let labelFile = try scratch.writeRaw(labels([1, 2]), as: "labels")
-        #expect(reason { try IDXReader.readImages(at: labelFile) }
+        #expect(malformedReason { try IDXReader.readImages(at: labelFile) }
                 == "magic number 0x00000801 declares 1 dimension(s), expected 3 for an image file (is this a label file?)")
         let imageFile = try scratch.writeRaw(images(count: 1).file, as: "images")
-        #expect(reason { try IDXReader.readLabels(at: imageFile) }
+        #expect(malformedReason { try IDXReader.readLabels(at: imageFile) }
                 == "magic number 0x00000803 declares 3 dimension(s), expected 1 for a label file (is this an image file?)")
         let text = try scratch.writeRaw(Array("hello, world".utf8), as: "text")
-        #expect(reason { try IDXReader.readLabels(at: text) }
+        #expect(malformedReason { try IDXReader.readLabels(at: text) }
                 == "not an IDX file: magic number 0x68656C6C, expected 0x00000801 for a label file")
         let floats = try scratch.writeRaw(idx(magic: 0x0000_0D01, dims: [1], payload: [0, 0, 0, 0]), as: "floats")
-        #expect(reason { try IDXReader.readLabels(at: floats) }
+        #expect(malformedReason { try IDXReader.readLabels(at: floats) }
                 == "magic number 0x00000D01 declares element type 0x0D; only unsigned bytes (0x08) are supported")
         let tiny = try scratch.writeRaw([0, 0], as: "tiny")
-        #expect(reason { try IDXReader.readImages(at: tiny) }
+        #expect(malformedReason { try IDXReader.readImages(at: tiny) }
                 == "file is 2 bytes, too short for an IDX magic number (expected 0x00000803 for an image file)")
     }
 
@@ -142,16 +129,16 @@ import Testing
         let scratch = try Scratch()
         let full = images(count: 2).file
         let truncated = try scratch.writeRaw(Array(full.dropLast(100)), as: "truncated")
-        #expect(reason { try IDXReader.readImages(at: truncated) }
+        #expect(malformedReason { try IDXReader.readImages(at: truncated) }
                 == "truncated: header declares 2×28×28 = 1568 data bytes but only 1468 follow the header")
         let padded = try scratch.writeGzip(full + [0, 0, 0], as: "padded.gz")
-        #expect(reason { try IDXReader.readImages(at: padded) }
+        #expect(malformedReason { try IDXReader.readImages(at: padded) }
                 == "3 unexpected bytes after the 1568 data bytes (2×28×28) the header declares")
         let shortHeader = try scratch.writeRaw(Array(full.prefix(10)), as: "short-header")
-        #expect(reason { try IDXReader.readImages(at: shortHeader) }
+        #expect(malformedReason { try IDXReader.readImages(at: shortHeader) }
                 == "header truncated: 3 dimension(s) need 16 header bytes but the file has 10")
         let noPixels = try scratch.writeRaw(idx(magic: IDXReader.imageMagic, dims: [1, 0, 28], payload: []), as: "zero")
-        #expect(reason { try IDXReader.readImages(at: noPixels) } == "header declares empty images of 0×28 pixels")
+        #expect(malformedReason { try IDXReader.readImages(at: noPixels) } == "header declares empty images of 0×28 pixels")
     }
 
     @Test func labelsOutOfRange() throws {
@@ -170,18 +157,18 @@ import Testing
         var badBlock = gz
         badBlock[10] = 0xFF  // first deflate byte: reserved block type 3
         let badBlockPath = try scratch.writeRaw(badBlock, as: "bad-block.gz")
-        #expect(reason { try IDXReader.readImages(at: badBlockPath) } == "corrupt gzip data: invalid block type")
+        #expect(malformedReason { try IDXReader.readImages(at: badBlockPath) } == "corrupt gzip data: invalid block type")
 
         var badCRC = gz
         badCRC[gz.count - 8] ^= 0xFF  // the CRC-32 in the trailer
         let badCRCPath = try scratch.writeRaw(badCRC, as: "bad-crc.gz")
-        #expect(reason { try IDXReader.readImages(at: badCRCPath) } == "corrupt gzip data: incorrect data check")
+        #expect(malformedReason { try IDXReader.readImages(at: badCRCPath) } == "corrupt gzip data: incorrect data check")
 
         let cut = try scratch.writeRaw(Array(gz.prefix(gz.count / 2)), as: "cut.gz")
-        #expect(reason { try IDXReader.readImages(at: cut) }.hasPrefix("gzip data ends early (truncated file?) after "))
+        #expect(malformedReason { try IDXReader.readImages(at: cut) }.hasPrefix("gzip data ends early (truncated file?) after "))
 
         let trailing = try scratch.writeRaw(gz + [1, 2, 3], as: "trailing.gz")
-        #expect(reason { try IDXReader.readImages(at: trailing) } == "3 unexpected bytes after the end of the gzip data")
+        #expect(malformedReason { try IDXReader.readImages(at: trailing) } == "3 unexpected bytes after the end of the gzip data")
     }
 
     @Test func missingFileOrDirectory() throws {
